@@ -1,0 +1,100 @@
+"""Involving People LMS."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app: settings, database, extensions, plugins, views, templates.
+
+    Nothing here touches the database, so the app starts before migrations run."""
+    instance_path = os.environ.get("LMS_INSTANCE_PATH") or str(PROJECT_ROOT / "instance")
+    app = Flask(__name__, instance_path=os.path.abspath(instance_path))
+    configure_settings(app, config or {})
+    init_extensions(app)
+
+    from lms.plugins import init_plugins
+
+    manager = init_plugins(app)
+
+    from lms.core.permissions import init_permissions
+
+    init_permissions(app, manager)
+
+    from lms.core.web import init_web
+
+    init_web(app)
+
+    from lms.core.curriculum_loader import init_curriculum
+
+    init_curriculum(app)
+    return app
+
+
+def configure_settings(app: Flask, overrides: dict) -> None:
+    from lms.config import from_environment, instance_secret_key
+
+    app.config.update(from_environment())
+    app.config.update(overrides)
+    instance = Path(app.instance_path)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        instance.mkdir(parents=True, exist_ok=True)
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'lms.sqlite3'}"
+    app.config["SQLALCHEMY_DATABASE_URI"] = with_driver(app.config["SQLALCHEMY_DATABASE_URI"])
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = instance_secret_key(instance)
+    if not app.config.get("CURRICULUM_PATH"):
+        app.config["CURRICULUM_PATH"] = str(PROJECT_ROOT / "curriculum")
+    secure = app.config["COOKIE_SECURE"]
+    app.config.update(
+        SESSION_COOKIE_SECURE=secure,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=secure,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+    )
+
+
+def init_extensions(app: Flask) -> None:
+    from lms.database import init_database
+    from lms.extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    init_database(app)
+    migrate.init_app(
+        app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True
+    )
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Sign in to see this page."
+    login_manager.login_message_category = "info"
+
+    from lms.core.models import User
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        # The id carries the user's session token: rotating the token (password change)
+        # voids every session and remember-me cookie issued before.
+        raw_id, _, token = user_id.partition(".")
+        if not raw_id.isdigit():
+            return None
+        user = db.session.get(User, int(raw_id))
+        return user if user is not None and user.session_token == token else None
+
+
+def with_driver(url: str) -> str:
+    """`postgresql://` URLs (as hosting platforms give them) use the psycopg 3 driver."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url

@@ -1,0 +1,68 @@
+"""Settings with safe defaults; every one can be overridden from the environment.
+
+`LMS_<NAME>` sets `<NAME>`; `DATABASE_URL` sets the database. Values are parsed as
+booleans, integers or comma-separated lists when the default has that type.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+DEFAULTS: dict[str, object] = {
+    "SQLALCHEMY_DATABASE_URI": None,  # default: sqlite file in the instance folder
+    "SQLITE_BUSY_TIMEOUT_MS": 10_000,
+    "SECRET_KEY": None,  # default: generated into the instance folder on first run
+    "CURRICULUM_PATH": None,  # default: curriculum/ beside the package
+    "DISABLED_PLUGINS": [],
+    "SAFE_MODE": False,  # load no plugins at all
+    "COOKIE_SECURE": True,
+    "MAIL_BACKEND": "console",  # console | memory | smtp
+    "MAIL_FROM": "Involving People <no-reply@involving-people.invalid>",
+    "INVITATION_MAX_AGE_DAYS": 14,
+    "RESET_MAX_AGE_MINUTES": 60,
+    "LOGIN_LIMIT_PER_ADDRESS": "20 per 10 minutes",
+    "LOGIN_LIMIT_PER_ACCOUNT": "5 per 10 minutes",
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_ENABLED": True,
+    "WTF_CSRF_TIME_LIMIT": None,  # tokens last as long as the session: long drafts
+    "SERVER_NAME_FOR_EMAIL": "http://127.0.0.1:5000",
+}
+
+
+def _parse(raw: str, default: object) -> object:
+    if isinstance(default, bool):
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(default, int):
+        return int(raw)
+    if isinstance(default, list):
+        return [item.strip() for item in raw.split(",") if item.strip()]
+    return raw
+
+
+def from_environment(environ: os._Environ | dict[str, str] | None = None) -> dict[str, object]:
+    """The defaults, overridden by `LMS_*` variables and `DATABASE_URL`."""
+    environ = os.environ if environ is None else environ
+    settings = dict(DEFAULTS)
+    for name, default in DEFAULTS.items():
+        raw = environ.get(f"LMS_{name}")
+        if raw is not None:
+            settings[name] = _parse(raw, default)
+    if environ.get("DATABASE_URL"):
+        settings["SQLALCHEMY_DATABASE_URI"] = environ["DATABASE_URL"]
+    if environ.get("RATELIMIT_STORAGE_URI"):
+        settings["RATELIMIT_STORAGE_URI"] = environ["RATELIMIT_STORAGE_URI"]
+    return settings
+
+
+def instance_secret_key(instance_path: Path) -> str:
+    """Read the secret key from the instance folder, creating it on first run."""
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        # Create with owner-only permissions before writing the key.
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return key_file.read_text().strip()

@@ -1,0 +1,49 @@
+"""Plain values that cross the plugin boundary. Plugins return these from hooks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+ROLES = ("trainee", "tutor", "lead")
+"""Roles a member can hold in a cohort. `admin` is a site-wide flag on the user."""
+
+
+@dataclass(frozen=True)
+class Capability:
+    """Something a role may do, e.g. `reflections.review`, granted per cohort role."""
+
+    name: str
+    description: str
+    roles: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """A link in the header's service navigation."""
+
+    text: str
+    endpoint: str
+    order: int = 50
+    values: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Task:
+    """Something a member should do in a course week (shown on the dashboard)."""
+
+    title: str
+    status: str  # "to do", "due", "overdue", "done", "reviewed", "not yet open", "closed"
+    href: str | None = None
+    due: date | None = None
+    hint: str | None = None
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A block on a role dashboard: a heading and a template with its context."""
+
+    title: str
+    template: str
+    context: dict = field(default_factory=dict)
+    order: int = 50

@@ -1,0 +1,1 @@
+"""Core: accounts, cohorts, schedule, curriculum and permissions."""

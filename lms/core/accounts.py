@@ -1,0 +1,110 @@
+"""Accounts: signing in, invitations and password resets.
+
+Invitation and reset links are signed, expiring tokens that embed the user's
+session token, so each works once: setting a password rotates the session token.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from flask import current_app, url_for
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import select
+
+from lms.core import mail
+from lms.core.models import User, normalise_email, utcnow
+from lms.extensions import db
+
+INVITATION = "invitation"
+RESET = "reset"
+MIN_PASSWORD_LENGTH = 10
+
+
+class TokenProblem(Enum):
+    EXPIRED = "expired"
+    INVALID = "invalid"
+    USED = "used"
+
+
+def _serializer(purpose: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"lms-{purpose}")
+
+
+def make_token(user: User, purpose: str) -> str:
+    return _serializer(purpose).dumps({"user": user.id, "session": user.session_token})
+
+
+def _max_age(purpose: str) -> int:
+    if purpose == INVITATION:
+        return current_app.config["INVITATION_MAX_AGE_DAYS"] * 86_400
+    return current_app.config["RESET_MAX_AGE_MINUTES"] * 60
+
+
+def read_token(token: str, purpose: str) -> User | TokenProblem:
+    """The user a token was issued to, or why it cannot be used."""
+    try:
+        payload = _serializer(purpose).loads(token, max_age=_max_age(purpose))
+    except SignatureExpired:
+        return TokenProblem.EXPIRED
+    except BadSignature:
+        return TokenProblem.INVALID
+    if not isinstance(payload, dict):
+        return TokenProblem.INVALID
+    user = db.session.get(User, payload.get("user"))
+    if user is None:
+        return TokenProblem.INVALID
+    if user.session_token != payload.get("session"):
+        return TokenProblem.USED
+    return user
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def authenticate(email: str, password: str) -> User | None:
+    user = find_user(email)
+    if user is None or not user.check_password(password):
+        return None
+    user.last_login_at = utcnow()
+    return user
+
+
+def _link(endpoint: str, token: str) -> str:
+    base = current_app.config["SERVER_NAME_FOR_EMAIL"].rstrip("/")
+    return base + url_for(endpoint, token=token)
+
+
+def send_invitation(user: User, cohort_name: str | None = None) -> None:
+    days = current_app.config["INVITATION_MAX_AGE_DAYS"]
+    joining = f" to join {cohort_name}" if cohort_name else ""
+    mail.send(
+        user.email,
+        "You are invited to Involving People",
+        f"Hello {user.given_name or 'there'},\n\n"
+        f"You have been invited{joining}. Set your password here:\n"
+        f"{_link('auth.accept_invitation', make_token(user, INVITATION))}\n\n"
+        f"The link works once and expires in {days} days.",
+    )
+
+
+def request_password_reset(email: str) -> None:
+    """Email a reset link if the address has an account; say nothing either way."""
+    user = find_user(email)
+    if user is None:
+        return
+    minutes = current_app.config["RESET_MAX_AGE_MINUTES"]
+    mail.send(
+        user.email,
+        "Reset your Involving People password",
+        "Someone asked to reset the password for this address. If it was you, use this "
+        f"link within {minutes} minutes:\n"
+        f"{_link('auth.reset_password', make_token(user, RESET))}\n\n"
+        "If it was not you, you can ignore this email.",
+    )
+
+
+def set_password(user: User, password: str) -> None:
+    """Set a password; this signs the user out of every other session."""
+    user.set_password(password)

@@ -1,0 +1,152 @@
+"""Signing in and out, invitations, password resets."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_user, logout_user
+
+from lms.core import accounts
+from lms.core.forms import ChangePasswordForm, LoginForm, NewPasswordForm, ResetRequestForm
+from lms.core.permissions import public, signed_in
+from lms.extensions import db, limiter
+
+bp = Blueprint("auth", __name__)
+
+TOKEN_PROBLEMS = {
+    accounts.TokenProblem.EXPIRED: "This link has expired. Ask for a new one.",
+    accounts.TokenProblem.INVALID: "This link is not valid. Check you copied all of it.",
+    accounts.TokenProblem.USED: "This link has already been used. Sign in, or ask for a new one.",
+}
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only same-site paths are followed after signing in (no open redirects)."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else None
+
+
+def _account_key() -> str:
+    return "account:" + request.form.get("email", "").strip().lower()[:254]
+
+
+def _failed(response) -> bool:
+    return response.status_code != 302
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=_failed
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
+    key_func=_account_key,
+    methods=["POST"],
+    deduct_when=_failed,
+)
+@public
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("dashboard.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            next_url = safe_next(request.args.get("next"))
+            # A fresh session on sign-in: nothing from before survives (no fixation).
+            kept = {key: session[key] for key in ("resume",) if key in session}
+            session.clear()
+            session.update(kept)
+            login_user(user, remember=form.remember.data)
+            db.session.commit()
+            return redirect(next_url or url_for("dashboard.home"))
+        # Same message whether or not the address has an account.
+        form.password.errors.append("The email address or password is not right")
+        return render_template("auth/login.html", form=form), 401
+    status = 400 if form.errors else 200
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/sign-out", methods=["POST"])
+@public
+def logout():
+    logout_user()
+    session.clear()
+    flash("You have signed out.")
+    return redirect(url_for("auth.login"))
+
+
+def _token_page(token: str, purpose: str, template: str, done_message: str):
+    found = accounts.read_token(token, purpose)
+    if isinstance(found, accounts.TokenProblem):
+        status = 410 if found is not accounts.TokenProblem.INVALID else 400
+        return render_template("auth/token_problem.html", message=TOKEN_PROBLEMS[found]), status
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        accounts.set_password(found, form.password.data)
+        db.session.commit()
+        session.clear()
+        login_user(found)
+        flash(done_message)
+        return redirect(url_for("dashboard.home"))
+    status = 400 if form.errors else 200
+    return render_template(template, form=form, user=found), status
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+@limiter.limit("30 per 10 minutes", methods=["POST"])
+@public
+def accept_invitation(token: str):
+    return _token_page(
+        token, accounts.INVITATION, "auth/invitation.html", "Your password is set. Welcome."
+    )
+
+
+@bp.route("/password-reset", methods=["GET", "POST"])
+@limiter.limit("5 per 10 minutes", methods=["POST"])
+@public
+def request_reset():
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        accounts.request_password_reset(form.email.data)
+        return render_template("auth/reset_sent.html", email=form.email.data)
+    status = 400 if form.errors else 200
+    return render_template("auth/reset_request.html", form=form), status
+
+
+@bp.route("/password-reset/<token>", methods=["GET", "POST"])
+@limiter.limit("30 per 10 minutes", methods=["POST"])
+@public
+def reset_password(token: str):
+    return _token_page(
+        token, accounts.RESET, "auth/reset_password.html", "Your password has been changed."
+    )
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@signed_in
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if not current_user.check_password(form.current.data):
+            form.current.errors.append("Your current password is not right")
+        else:
+            accounts.set_password(current_user, form.password.data)
+            db.session.commit()
+            login_user(current_user)  # the old cookie no longer matches: issue a new one
+            flash("Your password has been changed. Other devices have been signed out.")
+            return redirect(url_for("dashboard.home"))
+    status = 400 if form.errors else 200
+    return render_template("auth/change_password.html", form=form), status

@@ -1,0 +1,63 @@
+"""Core CLI commands: plugins, curriculum, demo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+
+@click.group("plugins", help="Inspect plugins.")
+def plugins_group() -> None:
+    pass
+
+
+@plugins_group.command("list", help="Each plugin's name, version, state and hooks.")
+@with_appcontext
+def plugins_list() -> None:
+    manager = current_app.extensions["lms"]
+    for info in manager.catalogue:
+        state = "enabled" if info.enabled else f"disabled ({info.reason})"
+        click.echo(f"{info.name}  {info.version}  {state}")
+        if info.hooks:
+            click.echo(f"    hooks: {', '.join(info.hooks)}")
+
+
+@click.group("curriculum", help="Check programme content.")
+def curriculum_group() -> None:
+    pass
+
+
+@curriculum_group.command("check", help="Validate a programme folder (or every programme).")
+@click.argument("path", required=False, type=click.Path(exists=True, file_okay=False))
+def curriculum_check(path: str | None) -> None:
+    # Runs without an app so a broken curriculum can still be checked.
+    from lms import PROJECT_ROOT
+    from lms.core.curriculum_loader import check_curriculum
+
+    if path is None:
+        root = PROJECT_ROOT / "curriculum"
+        folders = sorted(p for p in root.iterdir() if (p / "programme.yaml").is_file())
+    else:
+        folders = [Path(path)]
+    failed = False
+    for folder in folders:
+        errors = check_curriculum(folder)
+        if errors:
+            failed = True
+            click.echo(f"{folder}: {len(errors)} error(s)", err=True)
+            for error in errors:
+                click.echo(f"  {error}", err=True)
+        else:
+            click.echo(f"{folder}: OK")
+    if failed:
+        raise SystemExit(1)
+
+
+def core_commands() -> list:
+    from lms.core.cohort_cli import cohort_commands
+    from lms.core.demo import demo_command
+
+    return [plugins_group, demo_command, *cohort_commands()]

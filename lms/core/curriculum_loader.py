@@ -1,0 +1,360 @@
+"""Reading a programme folder into `lms.core.curriculum` models, with located errors."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import yaml
+from flask import Flask, current_app
+from pydantic import BaseModel, ValidationError
+
+from lms.core.curriculum import (
+    GIBBS_CYCLE,
+    WEEK_FILE,
+    CurriculumError,
+    CurriculumInvalid,
+    Programme,
+    ProgrammeFile,
+    SurveyInstrument,
+    Week,
+    WeekFile,
+)
+
+log = logging.getLogger(__name__)
+
+
+class _Source:
+    """One YAML document and where each of its fields sits in the file."""
+
+    def __init__(self, path: Path, root: Path, text: str, first_line: int = 1):
+        self.path = path
+        self.name = str(path.relative_to(root.parent)) if root in path.parents else str(path)
+        self.text = text
+        self.first_line = first_line
+
+    def load(self, errors: list[CurriculumError]) -> tuple[object, yaml.Node | None]:
+        try:
+            node = yaml.compose(self.text, Loader=yaml.SafeLoader)
+            data = yaml.safe_load(self.text)
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            line = self.first_line + (mark.line if mark else 0)
+            problem = getattr(error, "problem", None) or str(error)
+            errors.append(CurriculumError(self.name, line, "", f"invalid YAML: {problem}"))
+            return None, None
+        return data, node
+
+    def line_of(self, node: yaml.Node | None, loc: tuple) -> int:
+        """The line of the deepest node the location path reaches."""
+        line = node.start_mark.line if node is not None else 0
+        for key in loc:
+            if isinstance(node, yaml.MappingNode):
+                match = next((v for k, v in node.value if k.value == key), None)
+                if match is None:
+                    break
+                node = match
+            elif isinstance(node, yaml.SequenceNode) and isinstance(key, int):
+                if key >= len(node.value):
+                    break
+                node = node.value[key]
+            else:
+                break
+            line = node.start_mark.line
+        return self.first_line + line
+
+    def validate(self, model: type[BaseModel], data, node, errors) -> BaseModel | None:
+        if not isinstance(data, dict):
+            errors.append(
+                CurriculumError(self.name, self.first_line, "", "expected a mapping of fields")
+            )
+            return None
+        try:
+            return model.model_validate(data)
+        except ValidationError as invalid:
+            for problem in invalid.errors():
+                loc = tuple(problem["loc"])
+                field = ".".join(str(part) for part in loc)
+                message = problem["msg"]
+                if problem["type"] == "missing":
+                    message = "this field is required"
+                elif problem["type"] == "extra_forbidden":
+                    message = "unknown field"
+                errors.append(CurriculumError(self.name, self.line_of(node, loc), field, message))
+            return None
+
+
+def _split_front_matter(path: Path, root: Path, errors) -> tuple[_Source | None, str]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        errors.append(CurriculumError(_Source(path, root, "").name, 1, "", f"not UTF-8: {error}"))
+        return None, ""
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != "---":
+        errors.append(
+            CurriculumError(
+                _Source(path, root, "").name, 1, "", "must start with '---' front matter"
+            )
+        )
+        return None, ""
+    for index in range(1, len(lines)):
+        if lines[index].strip() == "---":
+            front = "".join(lines[1:index])
+            body = "".join(lines[index + 1 :])
+            return _Source(path, root, front, first_line=2), body
+    errors.append(
+        CurriculumError(_Source(path, root, "").name, 1, "", "front matter is not closed by '---'")
+    )
+    return None, ""
+
+
+def load_programme(folder: Path | str) -> Programme:
+    """Load and validate a programme folder; raise `CurriculumInvalid` listing every error."""
+    folder = Path(folder)
+    errors: list[CurriculumError] = []
+    programme_path = folder / "programme.yaml"
+    if not programme_path.is_file():
+        raise CurriculumInvalid([CurriculumError(str(programme_path), 1, "", "file not found")])
+    source = _Source(programme_path, folder, programme_path.read_text(encoding="utf-8"))
+    data, node = source.load(errors)
+    programme = source.validate(ProgrammeFile, data, node, errors) if data is not None else None
+
+    instruments = _load_instruments(folder, errors)
+    weeks = _load_weeks(folder, programme, errors)
+
+    if programme is not None:
+        for index, wave in enumerate(programme.survey_waves):
+            loc = ("survey_waves", index)
+            if wave.instrument not in instruments:
+                errors.append(
+                    CurriculumError(
+                        source.name,
+                        source.line_of(node, (*loc, "instrument")),
+                        f"survey_waves.{index}.instrument",
+                        f"no instrument {wave.instrument!r} in surveys/",
+                    )
+                )
+            if not wave.opens_week <= wave.closes_week <= programme.weeks:
+                errors.append(
+                    CurriculumError(
+                        source.name,
+                        source.line_of(node, (*loc, "closes_week")),
+                        f"survey_waves.{index}",
+                        f"the wave must open and close within weeks 1..{programme.weeks}"
+                        ", opening first",
+                    )
+                )
+    if errors or programme is None:
+        raise CurriculumInvalid(sorted(errors, key=lambda e: (e.file, e.line)))
+    return Programme(
+        slug=programme.slug,
+        title=programme.title,
+        summary=programme.summary,
+        number_of_weeks=programme.weeks,
+        phases=tuple(programme.phases),
+        survey_waves=tuple(programme.survey_waves),
+        weeks=tuple(weeks),
+        instruments=instruments,
+    )
+
+
+def _load_weeks(folder: Path, programme: ProgrammeFile | None, errors) -> list[Week]:
+    weeks_folder = folder / "weeks"
+    phases = {phase.id: phase for phase in programme.phases} if programme else {}
+    found: dict[int, tuple[str, Week]] = {}
+    paths = sorted(weeks_folder.glob("*.md")) if weeks_folder.is_dir() else []
+    for path in paths:
+        source, body = _split_front_matter(path, folder, errors)
+        if source is None:
+            continue
+        data, node = source.load(errors)
+        if data is None:
+            continue
+        parsed = source.validate(WeekFile, data, node, errors)
+        if parsed is None:
+            continue
+        match = WEEK_FILE.match(path.name)
+        if match is None or int(match.group(1)) != parsed.week:
+            errors.append(
+                CurriculumError(
+                    source.name,
+                    source.line_of(node, ("week",)),
+                    "week",
+                    f"the file name must start with {parsed.week:02d}- "
+                    "and be lower-case-with-hyphens.md",
+                )
+            )
+        if programme is not None and parsed.phase not in phases:
+            errors.append(
+                CurriculumError(
+                    source.name,
+                    source.line_of(node, ("phase",)),
+                    "phase",
+                    f"unknown phase {parsed.phase!r}; known: {', '.join(phases)}",
+                )
+            )
+            continue
+        if parsed.week in found:
+            errors.append(
+                CurriculumError(
+                    source.name,
+                    source.line_of(node, ("week",)),
+                    "week",
+                    f"week {parsed.week} is also defined in {found[parsed.week][0]}",
+                )
+            )
+            continue
+        week = Week(
+            number=parsed.week,
+            slug=path.stem[3:],
+            title=parsed.title,
+            phase=phases.get(parsed.phase),
+            learning_outcomes=tuple(parsed.learning_outcomes),
+            reading=tuple(parsed.reading),
+            activities=tuple(parsed.activities),
+            prompts=tuple(parsed.reflection_prompts or GIBBS_CYCLE),
+            due=tuple(parsed.due),
+            reflection_due_days=(
+                parsed.reflection_due_days
+                if parsed.reflection_due_days is not None
+                else (programme.reflection_due_days if programme else 6)
+            ),
+            body_markdown=body,
+        )
+        found[parsed.week] = (source.name, week)
+    if programme is not None:
+        expected = set(range(1, programme.weeks + 1))
+        missing = sorted(expected - set(found))
+        extra = sorted(set(found) - expected)
+        where = str(weeks_folder.relative_to(folder.parent))
+        if missing:
+            errors.append(
+                CurriculumError(
+                    where,
+                    1,
+                    "weeks",
+                    f"the programme has {programme.weeks} weeks but "
+                    f"these are missing: {_ranges(missing)}",
+                )
+            )
+        if extra:
+            errors.append(
+                CurriculumError(
+                    where,
+                    1,
+                    "weeks",
+                    f"weeks beyond the programme's {programme.weeks}: {_ranges(extra)}",
+                )
+            )
+    return [found[number][1] for number in sorted(found)]
+
+
+def _load_instruments(folder: Path, errors) -> dict[str, SurveyInstrument]:
+    instruments: dict[str, SurveyInstrument] = {}
+    surveys = folder / "surveys"
+    for path in sorted(surveys.glob("*.yaml")) if surveys.is_dir() else []:
+        source = _Source(path, folder, path.read_text(encoding="utf-8"))
+        data, node = source.load(errors)
+        if data is None:
+            continue
+        instrument = source.validate(SurveyInstrument, data, node, errors)
+        if instrument is None:
+            continue
+        for problem_loc, message in _instrument_problems(instrument):
+            errors.append(
+                CurriculumError(
+                    source.name,
+                    source.line_of(node, problem_loc),
+                    ".".join(map(str, problem_loc)),
+                    message,
+                )
+            )
+        if path.stem != instrument.id:
+            errors.append(
+                CurriculumError(
+                    source.name,
+                    source.line_of(node, ("id",)),
+                    "id",
+                    f"the id must match the file name ({path.stem})",
+                )
+            )
+        instruments[instrument.id] = instrument
+    return instruments
+
+
+def _instrument_problems(instrument: SurveyInstrument):
+    ids = [item.id for item in instrument.items]
+    for index, item in enumerate(instrument.items):
+        if ids.count(item.id) > 1:
+            yield ("items", index, "id"), f"item id {item.id!r} is used more than once"
+        if item.type == "likert" and (item.labels is None or len(item.labels) != 5):
+            yield ("items", index, "labels"), "a likert item needs exactly 5 labels"
+        if item.type == "scale" and (item.min is None or item.max is None or item.min >= item.max):
+            yield ("items", index), "a scale item needs min and max, with min below max"
+    for index, item_id in enumerate(instrument.confidence_scale):
+        item = instrument.items_by_id.get(item_id)
+        if item is None or item.type == "text":
+            yield ("confidence_scale", index), f"{item_id!r} is not a likert or scale item"
+
+
+def _ranges(numbers: list[int]) -> str:
+    return ", ".join(str(n) for n in numbers)
+
+
+def check_curriculum(folder: Path | str) -> list[CurriculumError]:
+    try:
+        load_programme(folder)
+    except CurriculumInvalid as invalid:
+        return invalid.errors
+    return []
+
+
+class CurriculumStore:
+    """Programmes by slug, re-read when any of their files changes (no restart needed)."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self._cache: dict[str, tuple[tuple, Programme]] = {}
+
+    def slugs(self) -> list[str]:
+        return sorted(p.name for p in self.root.iterdir() if (p / "programme.yaml").is_file())
+
+    def _fingerprint(self, folder: Path) -> tuple:
+        return tuple(
+            (str(path), path.stat().st_mtime_ns, path.stat().st_size)
+            for path in sorted(folder.rglob("*"))
+            if path.is_file()
+        )
+
+    def get(self, slug: str) -> Programme:
+        folder = self.root / slug
+        if "/" in slug or not (folder / "programme.yaml").is_file():
+            raise KeyError(slug)
+        fingerprint = self._fingerprint(folder)
+        cached = self._cache.get(slug)
+        if cached is None or cached[0] != fingerprint:
+            try:
+                cached = (fingerprint, load_programme(folder))
+            except CurriculumInvalid as invalid:
+                if cached is None:
+                    raise
+                # A half-saved edit must not take the site down: keep the last good copy.
+                log.error(
+                    "Curriculum %s is invalid; still serving the last good copy:\n%s", slug, invalid
+                )
+                return cached[1]
+            self._cache[slug] = cached
+        return cached[1]
+
+
+def init_curriculum(app: Flask) -> None:
+    """Load every programme once at start: the app refuses to start on invalid content."""
+    store = CurriculumStore(Path(app.config["CURRICULUM_PATH"]))
+    for slug in store.slugs():
+        store.get(slug)
+    app.extensions["lms_curriculum"] = store
+
+
+def programme(slug: str) -> Programme:
+    return current_app.extensions["lms_curriculum"].get(slug)

@@ -1,0 +1,196 @@
+"""`lms demo`: migrate, create a realistic demo cohort, print the logins, serve."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from lms.core.models import Cohort, Membership, User
+from lms.core.schedule import monday_of
+from lms.extensions import db
+
+DEMO_PASSWORD = "co-production-demo"  # noqa: S105 - printed for the demo, by design
+DEMO_SLUG = "demo-2026"
+
+# 18 trainees across the three sectors, as in the published Involving People cohort.
+TRAINEES = [
+    (
+        "Aisha",
+        "Rahman",
+        "statutory",
+        "Belfast Health and Social Care Trust",
+        "Social worker",
+        "Belfast",
+        True,
+    ),
+    (
+        "Ben",
+        "O'Neill",
+        "statutory",
+        "Northern Health and Social Care Trust",
+        "Occupational therapist",
+        "Antrim",
+        False,
+    ),
+    (
+        "Ciara",
+        "McCann",
+        "statutory",
+        "Western Health and Social Care Trust",
+        "Ward manager",
+        "Derry",
+        False,
+    ),
+    ("Daniel", "Kerr", "statutory", "Glasgow City HSCP", "Planning officer", "Glasgow", False),
+    ("Eilidh", "Fraser", "statutory", "Highland HSCP", "Community nurse", "Inverness", True),
+    (
+        "Farhan",
+        "Iqbal",
+        "statutory",
+        "Edinburgh City Council",
+        "Housing officer",
+        "Edinburgh",
+        False,
+    ),
+    ("Grace", "Doherty", "voluntary", "Carers Network", "Carer support worker", "Belfast", True),
+    ("Hamish", "Reid", "voluntary", "Recovery Together", "Peer support lead", "Dundee", True),
+    ("Isla", "Campbell", "voluntary", "Community Voices", "Development worker", "Glasgow", False),
+    ("Jack", "Murphy", "voluntary", "Youth Link", "Youth worker", "Newry", False),
+    ("Kirsty", "Stewart", "voluntary", "Advocacy Matters", "Advocate", "Aberdeen", False),
+    ("Liam", "Quinn", "voluntary", "Mind the Gap", "Volunteer coordinator", "Armagh", True),
+    ("Megan", "Boyle", "charity", "Alzheimer's Support NI", "Service manager", "Belfast", False),
+    ("Niall", "Gallagher", "charity", "Housing First Trust", "Project lead", "Derry", False),
+    (
+        "Orla",
+        "Hughes",
+        "charity",
+        "Learning Disability Forum",
+        "Engagement officer",
+        "Lisburn",
+        True,
+    ),
+    ("Priya", "Shah", "charity", "Sight Loss Scotland", "Service coordinator", "Edinburgh", False),
+    ("Ruairi", "Byrne", "charity", "Families First", "Family support worker", "Omagh", False),
+    (
+        "Sophie",
+        "Anderson",
+        "charity",
+        "Age Well Partnership",
+        "Programme manager",
+        "Stirling",
+        False,
+    ),
+]
+TUTORS = [("Tom", "Brennan", "Group A"), ("Una", "Walsh", "Group B")]
+
+
+def demo_email(given: str, family: str) -> str:
+    local = f"{given}.{family}".lower().replace("'", "")
+    return f"{local}@demo.involving-people.test"
+
+
+def _user(email: str, given: str, family: str, admin: bool = False) -> User:
+    user = db.session.scalar(select(User).where(User.email == email))
+    if user is None:
+        user = User(email=email, given_name=given, family_name=family, is_admin=admin)
+        user.set_password(DEMO_PASSWORD)
+        db.session.add(user)
+    return user
+
+
+def demo_start(today: date) -> date:
+    """Ten weeks ago on a Monday, so the demo is always mid-programme."""
+    return monday_of(today) - timedelta(weeks=10)
+
+
+def create_demo(today: date | None = None) -> tuple[Cohort, list[tuple[str, str]]]:
+    """Create the demo cohort and accounts once; return them with their logins."""
+    from lms.core.cohorts import CohortPlan, create_cohort, group_by_name
+
+    today = today or date.today()
+    logins: list[tuple[str, str]] = []
+    admin = _user("admin@demo.involving-people.test", "Ada", "Admin", admin=True)
+    lead = _user("lead@demo.involving-people.test", "Lena", "Lead")
+    logins += [("admin", admin.email), ("lead", lead.email)]
+    cohort = db.session.scalar(select(Cohort).where(Cohort.slug == DEMO_SLUG))
+    created = cohort is None
+    if created:
+        start = demo_start(today)
+        cohort = create_cohort(
+            CohortPlan(
+                "Involving People – demo cohort",
+                DEMO_SLUG,
+                "involving-people",
+                start,
+                start.weekday(),
+                (start + timedelta(weeks=6),),
+            ),
+            lead=lead,
+        )
+    tutors = []
+    for given, family, group_name in TUTORS:
+        tutor = _user(demo_email(given, family), given, family)
+        tutors.append(tutor)
+        logins.append((f"tutor ({group_name})", tutor.email))
+        if created:
+            db.session.add(
+                Membership(
+                    user=tutor,
+                    cohort=cohort,
+                    role="tutor",
+                    tutor_group=group_by_name(cohort, group_name),
+                    sector="statutory",
+                    organisation="Involving People",
+                )
+            )
+    for index, (given, family, sector, org, job, area, lived) in enumerate(TRAINEES):
+        trainee = _user(demo_email(given, family), given, family)
+        if index == 0:
+            logins.append(("trainee", trainee.email))
+        if created:
+            db.session.add(
+                Membership(
+                    user=trainee,
+                    cohort=cohort,
+                    role="trainee",
+                    sector=sector,
+                    organisation=org,
+                    job_title=job,
+                    area=area,
+                    lived_experience=lived,
+                    tutor_group=group_by_name(cohort, TUTORS[index % 2][2]),
+                    evaluation_consent=index % 3 != 2,
+                )
+            )
+    db.session.flush()
+    if created:
+        current_app.extensions["lms"].hook.lms_demo_data(cohort=cohort)
+    return cohort, logins
+
+
+@click.command("demo", help="Set up the database and a demo cohort, print logins and serve.")
+@click.option("--serve/--no-serve", default=True, help="Serve on http://HOST:PORT afterwards.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True)
+@with_appcontext
+def demo_command(serve: bool, host: str, port: int) -> None:
+    from lms.migrations_support import upgrade_database
+
+    upgrade_database()
+    cohort, logins = create_demo()
+    db.session.commit()
+    click.echo(f"Demo cohort: {cohort.name} ({cohort.slug})")
+    click.echo(f"Every demo account's password is: {DEMO_PASSWORD}")
+    for role, email in logins:
+        click.echo(f"  {role:<18} {email}  {DEMO_PASSWORD}")
+    click.echo(f"Other trainees: any of the {len(TRAINEES)} in the roster, same password.")
+    if serve:
+        app = current_app._get_current_object()
+        # Plain HTTP on this machine only: a Secure cookie would not be sent back.
+        app.config.update(SESSION_COOKIE_SECURE=False, REMEMBER_COOKIE_SECURE=False)
+        click.echo(f"Serving on http://{host}:{port} (Ctrl+C to stop)")
+        app.run(host=host, port=port, debug=False, use_reloader=False)

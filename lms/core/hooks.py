@@ -1,0 +1,53 @@
+"""Core's own hook implementations: its capabilities, views and navigation.
+
+Registered first and marked `trylast`, so plugins can add to or override them."""
+
+from __future__ import annotations
+
+from lms.contracts import Capability, NavItem
+from lms.plugins import hookimpl
+
+
+@hookimpl(trylast=True)
+def lms_capabilities():
+    return [
+        Capability(
+            "cohorts.view",
+            "See the cohort, its schedule and week pages",
+            ("trainee", "tutor", "lead"),
+        ),
+        Capability(
+            "cohorts.manage", "Change the cohort's schedule, members and tutor groups", ("lead",)
+        ),
+        Capability("cohorts.create", "Create new cohorts", ("lead",)),
+        Capability("groups.view", "See tutor groups and each member's progress", ("tutor", "lead")),
+    ]
+
+
+@hookimpl(trylast=True)
+def lms_blueprints():
+    from lms.core.auth_views import bp as auth
+    from lms.core.cohort_views import bp as cohorts
+    from lms.core.dashboard_views import bp as dashboard
+    from lms.core.page_views import bp as pages
+
+    return [auth, dashboard, pages, cohorts]
+
+
+@hookimpl(trylast=True)
+def lms_nav_items(user):
+    return [NavItem("Dashboard", "dashboard.home", order=0)]
+
+
+@hookimpl(trylast=True)
+def lms_cli():
+    from lms.core.cli_commands import core_commands
+
+    return core_commands()
+
+
+@hookimpl(trylast=True)
+def lms_models():
+    from lms.core import models
+
+    return [models]

@@ -1,0 +1,141 @@
+"""Declared permissions: every view states who may use it.
+
+Views carry one of these decorators; a test walks ``app.url_map`` and fails for any
+endpoint without one. Capabilities are declared by core and plugins (hook
+`lms_capabilities`) and granted to cohort roles; admins hold every capability.
+Object-level checks (is this record yours?) live in the services.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+
+from flask import abort, current_app, g, request
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from lms.contracts import Capability
+from lms.extensions import db
+
+PUBLIC = "public"
+SIGNED_IN = "signed in"
+ADMIN = "admin"
+
+
+@dataclass(frozen=True)
+class AccessRule:
+    kind: str  # public | signed in | admin | capability
+    capability: str | None = None
+
+    def __str__(self) -> str:
+        return self.capability or self.kind
+
+
+def _mark(view: Callable, rule: AccessRule) -> Callable:
+    view.access_rule = rule  # type: ignore[attr-defined]
+    return view
+
+
+def public(view: Callable) -> Callable:
+    """Anyone, signed in or not, may use this view."""
+    return _mark(view, AccessRule(PUBLIC))
+
+
+def signed_in(view: Callable) -> Callable:
+    """Any signed-in user; the view or its service checks object ownership."""
+    return _mark(login_required(view), AccessRule(SIGNED_IN))
+
+
+def admin_only(view: Callable) -> Callable:
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if not current_user.is_admin:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return _mark(login_required(wrapper), AccessRule(ADMIN))
+
+
+def requires(capability: str, cohort_arg: str = "slug") -> Callable[[Callable], Callable]:
+    """The user must hold `capability` in the cohort named by the URL's `cohort_arg`.
+
+    The cohort and the user's membership of it are put on ``g.cohort`` and
+    ``g.membership`` for the view. Without a cohort in the URL, holding the capability
+    in any cohort is enough. Unknown cohorts are 404; known but forbidden are 403."""
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            from lms.core.models import Cohort, Membership
+
+            slug = (request.view_args or {}).get(cohort_arg)
+            if slug is None:
+                if not has_capability_anywhere(current_user, capability):
+                    abort(403)
+                return view(*args, **kwargs)
+            cohort = db.session.scalar(select(Cohort).where(Cohort.slug == slug))
+            if cohort is None:
+                abort(404)
+            membership = db.session.scalar(
+                select(Membership).where(
+                    Membership.cohort_id == cohort.id,
+                    Membership.user_id == current_user.id,
+                    Membership.withdrawn_at.is_(None),
+                )
+            )
+            if not can(current_user, capability, membership):
+                abort(403)
+            g.cohort, g.membership = cohort, membership
+            return view(*args, **kwargs)
+
+        return _mark(login_required(wrapper), AccessRule("capability", capability))
+
+    return decorate
+
+
+def declared_capabilities() -> dict[str, Capability]:
+    return current_app.extensions["lms_capabilities"]
+
+
+def roles_granted(capability: str) -> tuple[str, ...]:
+    declared = declared_capabilities().get(capability)
+    if declared is None:
+        raise KeyError(f"capability {capability!r} is not declared by any plugin")
+    return declared.roles
+
+
+def can(user, capability: str, membership=None) -> bool:
+    """Whether `user` holds `capability` through `membership` (or as an admin)."""
+    roles = roles_granted(capability)
+    if getattr(user, "is_admin", False):
+        return True
+    return membership is not None and membership.is_active and membership.role in roles
+
+
+def has_capability_anywhere(user, capability: str) -> bool:
+    from lms.core.models import Membership
+
+    if user.is_admin:
+        return True
+    roles = roles_granted(capability)
+    found = db.session.scalar(
+        select(Membership.id)
+        .where(
+            Membership.user_id == user.id,
+            Membership.role.in_(roles),
+            Membership.withdrawn_at.is_(None),
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
+def init_permissions(app, manager) -> None:
+    declared: dict[str, Capability] = {}
+    for capability in manager.results("lms_capabilities"):
+        if capability.name in declared:
+            raise RuntimeError(f"capability {capability.name!r} is declared twice")
+        declared[capability.name] = capability
+    app.extensions["lms_capabilities"] = declared

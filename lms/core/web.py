@@ -1,0 +1,117 @@
+"""Templates, navigation, error pages and response headers."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+from flask_limiter.errors import RateLimitExceeded
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from govuk_frontend_wtf.main import WTFormsHelpers
+from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+
+from lms.contracts import NavItem
+
+ERROR_PAGES = {
+    400: ("There is a problem with the request", "Check what you entered and try again."),
+    401: ("Sign in to see this page", "You need to sign in first."),
+    403: (
+        "You do not have access to this page",
+        "If you think you should, ask your programme lead.",
+    ),
+    404: ("Page not found", "If you typed the web address, check it is correct."),
+    405: ("That action is not allowed here", "Go back and try again."),
+    410: ("This link has expired", "Ask for a new one."),
+    413: ("The file is too large", "Files can be up to 10 MB."),
+    429: ("Too many attempts", "Wait a few minutes, then try again."),
+    500: (
+        "Sorry, there is a problem with the service",
+        "Try again later. Nothing you saved has been lost.",
+    ),
+}
+
+
+def init_web(app: Flask) -> None:
+    app.jinja_loader = ChoiceLoader(
+        [
+            PackageLoader("lms", "templates"),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    WTFormsHelpers(app)
+    app.config.setdefault("MAX_CONTENT_LENGTH", 10 * 1024 * 1024)
+
+    @app.context_processor
+    def navigation() -> dict:
+        return {"nav_items": nav_items_for_current_user(app)}
+
+    register_error_pages(app)
+    app.after_request(security_headers)
+
+
+def nav_items_for_current_user(app: Flask) -> list[dict]:
+    if not current_user.is_authenticated:
+        return []
+    manager = app.extensions["lms"]
+    items: list[NavItem] = sorted(
+        manager.results("lms_nav_items", user=current_user), key=lambda item: item.order
+    )
+    from flask import url_for
+
+    result = []
+    for item in items:
+        href = url_for(item.endpoint, **item.values)
+        result.append({"text": item.text, "href": href, "active": request.path == href})
+    return result
+
+
+def register_error_pages(app: Flask) -> None:
+    def render_error(status: int, message: str | None = None):
+        title, advice = ERROR_PAGES[status]
+        return (
+            render_template("error.html", title=title, advice=message or advice, status=status),
+            status,
+        )
+
+    for status in ERROR_PAGES:
+        if status in (429,):
+            continue
+        app.register_error_handler(status, lambda error, status=status: render_error(status))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_error(
+            400,
+            "The form had expired or came from another site. Go back, refresh the page and "
+            "try again.",
+        )
+
+    @app.errorhandler(RateLimitExceeded)
+    def too_many(error):
+        return render_error(429)
+
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'self'; object-src 'none'"
+)
+
+
+def security_headers(response):
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if request.is_secure:
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    return response
