@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask
@@ -60,6 +61,7 @@ def configure_settings(app: Flask, overrides: dict) -> None:
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SAMESITE="Lax",
         SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=app.config["SESSION_IDLE_HOURS"]),
     )
 
 
@@ -80,6 +82,18 @@ def init_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
 
     from lms.core.models import User
+    from lms.core.rescue import rescue_posted_form, should_rescue
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        from flask import flash, redirect, request, url_for
+
+        if should_rescue():
+            rescue_posted_form()
+            flash("Your session had expired. Sign in again: what you typed has been kept.")
+        else:
+            flash(login_manager.login_message)
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:

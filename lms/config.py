@@ -28,6 +28,8 @@ DEFAULTS: dict[str, object] = {
     "RATELIMIT_ENABLED": True,
     "WTF_CSRF_TIME_LIMIT": None,  # tokens last as long as the session: long drafts
     "SERVER_NAME_FOR_EMAIL": "http://127.0.0.1:5000",
+    "TODAY": "",  # pin today's date (YYYY-MM-DD) for demos and tests
+    "SESSION_IDLE_HOURS": 12,
 }
 
 

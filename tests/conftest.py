@@ -123,6 +123,23 @@ def app(app_config):
         db.engine.dispose()
 
 
+@pytest.fixture
+def make_app(app_config):
+    """Another app on the same database (e.g. with a plugin disabled)."""
+    made = []
+
+    def make(**overrides):
+        other = create_app({**app_config, **overrides})
+        other.test_client_class = Client
+        made.append(other)
+        return other
+
+    yield make
+    for other in made:
+        with other.app_context():
+            db.engine.dispose()
+
+
 _ids = count(1)
 
 

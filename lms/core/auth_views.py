@@ -19,6 +19,7 @@ from flask_login import current_user, login_user, logout_user
 from lms.core import accounts
 from lms.core.forms import ChangePasswordForm, LoginForm, NewPasswordForm, ResetRequestForm
 from lms.core.permissions import public, signed_in
+from lms.core.rescue import SESSION_KEY
 from lms.extensions import db, limiter
 
 bp = Blueprint("auth", __name__)
@@ -66,9 +67,10 @@ def login():
         if user is not None:
             next_url = safe_next(request.args.get("next"))
             # A fresh session on sign-in: nothing from before survives (no fixation).
-            kept = {key: session[key] for key in ("resume",) if key in session}
+            kept = {key: session[key] for key in (SESSION_KEY,) if key in session}
             session.clear()
             session.update(kept)
+            session.permanent = True  # idle expiry: PERMANENT_SESSION_LIFETIME
             login_user(user, remember=form.remember.data)
             db.session.commit()
             return redirect(next_url or url_for("dashboard.home"))

@@ -48,6 +48,6 @@ def lms_cli():
 
 @hookimpl(trylast=True)
 def lms_models():
-    from lms.core import models
+    from lms.core import models, rescue
 
-    return [models]
+    return [models, rescue]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, render_template, request, url_for
 from flask_limiter.errors import RateLimitExceeded
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -62,7 +62,6 @@ def nav_items_for_current_user(app: Flask) -> list[dict]:
     items: list[NavItem] = sorted(
         manager.results("lms_nav_items", user=current_user), key=lambda item: item.order
     )
-    from flask import url_for
 
     result = []
     for item in items:
@@ -86,6 +85,20 @@ def register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
+        from flask import flash, redirect
+
+        from lms.core.rescue import rescue_posted_form, should_rescue
+
+        if should_rescue() and current_user.is_authenticated:
+            # Signed back in by remember-me but the form's token is from the old session.
+            rescue_posted_form()
+            flash("Your session had expired, so nothing was saved. Your text is below: "
+                  "check it and save again.")
+            return redirect(request.path)
+        if should_rescue():
+            rescue_posted_form()
+            flash("Your session had expired. Sign in again: what you typed has been kept.")
+            return redirect(url_for("auth.login", next=request.path))
         return render_error(
             400,
             "The form had expired or came from another site. Go back, refresh the page and "

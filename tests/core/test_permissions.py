@@ -51,7 +51,7 @@ def test_the_check_catches_a_route_without_a_rule(app):
 def test_signed_in_routes_send_visitors_to_sign_in(client):
     response = client.get("/dashboard")
     assert response.status_code == 302
-    assert response.headers["Location"] == "/sign-in?next=%2Fdashboard"
+    assert response.headers["Location"] == "/sign-in?next=/dashboard"
 
 
 def test_every_capability_names_known_roles(app):

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from lms import create_app
 from lms.plugins import ENTRY_POINT_GROUP
 
 PLUGIN_SOURCE = textwrap.dedent(
@@ -92,13 +91,9 @@ def test_external_plugin_capability_is_enforced(client, login_as, make_user):
 
 
 def test_disabling_the_plugin_removes_its_page_and_navigation(
-    app_config, make_cohort, make_membership
+    make_app, make_cohort, make_membership
 ):
-    app = create_app({**app_config, "DISABLED_PLUGINS": ["example"]})
-    from tests.conftest import Client
-
-    app.test_client_class = Client
-    client = app.test_client()
+    client = make_app(DISABLED_PLUGINS=["example"]).test_client()
     member = make_membership(make_cohort())
     client.post("/sign-in", data={"email": member.user.email, "password": "correct horse battery"})
     assert "Example plugin" not in client.get("/dashboard").get_data(as_text=True)
@@ -140,8 +135,8 @@ def test_console_script_migrates_and_lists_routes(tmp_path):
     assert "/sign-in" in routes.stdout
 
 
-def test_safe_mode_loads_core_only(app_config):
-    app = create_app({**app_config, "SAFE_MODE": True})
+def test_safe_mode_loads_core_only(make_app):
+    app = make_app(SAFE_MODE=True)
     names = {info.name: info.enabled for info in app.extensions["lms"].catalogue}
     assert names["core"] is True
     assert names["example"] is False

@@ -1,4 +1,6 @@
-"""The plugin manager: entry-point discovery, enable/disable, registration.
+"""The plugin manager: entry-point discovery, enable/disable, registration (`lms.plugins`).
+
+Built-in plugins live in the sub-packages of this package.
 
 One manager per app, kept at ``app.extensions["lms"]``. Plugins come from the
 `lms.plugins` entry-point group - built-in ones are listed there in pyproject.toml

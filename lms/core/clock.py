@@ -1,0 +1,17 @@
+"""Today's date, in one place, so the demo, tests and browser runs can fix it.
+
+`LMS_TODAY=YYYY-MM-DD` pins the date (useful for demos and screenshots)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import current_app, has_app_context
+
+
+def today() -> date:
+    if has_app_context():
+        pinned = current_app.config.get("TODAY")
+        if pinned:
+            return pinned if isinstance(pinned, date) else date.fromisoformat(pinned)
+    return date.today()

@@ -1,0 +1,1 @@
+"""The initiatives plugin (being built)."""

@@ -1,0 +1,1 @@
+"""The reflections plugin (being built)."""

@@ -1,0 +1,1 @@
+"""The surveys plugin (being built)."""
