@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from enum import Enum
 
-from flask import current_app, url_for
+from flask import current_app, has_request_context, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
@@ -72,8 +72,12 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 def _link(endpoint: str, token: str) -> str:
+    """An absolute link for an email, also from the CLI (outside any request)."""
     base = current_app.config["SERVER_NAME_FOR_EMAIL"].rstrip("/")
-    return base + url_for(endpoint, token=token)
+    if has_request_context():
+        return base + url_for(endpoint, token=token)
+    with current_app.test_request_context():
+        return base + url_for(endpoint, token=token)
 
 
 def send_invitation(user: User, cohort_name: str | None = None) -> None:

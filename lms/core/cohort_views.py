@@ -1,5 +1,283 @@
-"""Cohort pages: schedule, weeks, members, tutor groups, roster."""
+"""Cohort pages: schedule and weeks, members and tutor groups, roster import/export."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, g, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from lms.core import cohorts as cohort_service
+from lms.core import progress
+from lms.core.accounts import send_invitation
+from lms.core.clock import today
+from lms.core.cohort_forms import (
+    CohortForm,
+    MemberForm,
+    RosterUploadForm,
+    ScheduleForm,
+    TutorGroupForm,
+)
+from lms.core.curriculum_loader import programme, programme_slugs
+from lms.core.models import Cohort, Membership, TutorGroup
+from lms.core.permissions import can, requires, signed_in
+from lms.core.roster import RosterInvalid, apply_roster, export_roster, parse_roster
+from lms.extensions import db
 
 bp = Blueprint("cohorts", __name__, url_prefix="/cohorts")
+
+
+def _apply_problems(form, problems) -> None:
+    for field, message in problems.problems:
+        getattr(form, field).errors.append(message)
+
+
+@bp.route("/")
+@signed_in
+def index():
+    if current_user.is_admin:
+        visible = list(db.session.scalars(select(Cohort).order_by(Cohort.start_date.desc())))
+    else:
+        visible = [m.cohort for m in cohort_service.memberships_of(current_user)]
+    can_create = current_user.is_admin or any(
+        m.role == "lead" for m in cohort_service.memberships_of(current_user)
+    )
+    return render_template("cohorts/index.html", cohorts=visible, can_create=can_create)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires("cohorts.create")
+def create():
+    form = CohortForm()
+    form.programme.choices = [
+        SelectChoice(slug, programme(slug).title) for slug in programme_slugs()
+    ]
+    if form.validate_on_submit():
+        plan = cohort_service.CohortPlan(
+            form.name.data,
+            form.slug.data,
+            form.programme.data,
+            form.start_date.data,
+            int(form.session_weekday.data),
+            tuple(form.breaks.dates),
+        )
+        try:
+            cohort = cohort_service.create_cohort(plan, lead=current_user)
+        except cohort_service.CohortProblems as problems:
+            db.session.rollback()
+            _apply_problems(form, problems)
+        else:
+            db.session.commit()
+            flash(f"Cohort {cohort.name} created. Next, import its roster.")
+            return redirect(url_for("cohorts.overview", slug=cohort.slug))
+    status = 400 if form.errors else 200
+    return render_template("cohorts/new.html", form=form), status
+
+
+@bp.route("/<slug>/")
+@requires("cohorts.view")
+def overview():
+    cohort = g.cohort
+    schedule = cohort_service.schedule_of(cohort)
+    return render_template(
+        "cohorts/overview.html",
+        cohort=cohort,
+        programme=programme(cohort.programme),
+        rows=progress.schedule_rows(schedule),
+        position=schedule.position(today()),
+        can_manage=can(current_user, "cohorts.manage", g.membership),
+        counts=cohort_service.counts_by_sector(cohort),
+    )
+
+
+@bp.route("/<slug>/weeks/<int:week>")
+@requires("cohorts.view")
+def week(week: int):
+    cohort = g.cohort
+    course = programme(cohort.programme)
+    if not 1 <= week <= course.number_of_weeks:
+        abort(404)
+    schedule = cohort_service.schedule_of(cohort)
+    tasks = []
+    if g.membership is not None and g.membership.role == "trainee":
+        tasks = progress.week_tasks(g.membership, week)
+    return render_template(
+        "cohorts/week.html",
+        cohort=cohort,
+        week=course.week(week),
+        course=course,
+        session_date=schedule.session_date(week),
+        tasks=tasks,
+    )
+
+
+@bp.route("/<slug>/progress")
+@requires("cohorts.view")
+def my_progress():
+    if g.membership is None or g.membership.role != "trainee":
+        abort(404)
+    return render_template(
+        "cohorts/progress.html",
+        cohort=g.cohort,
+        weeks=progress.trainee_progress(g.membership, today()),
+    )
+
+
+@bp.route("/<slug>/settings", methods=["GET", "POST"])
+@requires("cohorts.manage")
+def settings():
+    cohort = g.cohort
+    form = ScheduleForm(obj=None)
+    if not form.is_submitted():
+        form.start_date.data = cohort.start_date
+        form.session_weekday.data = str(cohort.session_weekday)
+        form.breaks.data = "\n".join(f"{d:%d/%m/%Y}" for d in cohort.break_dates)
+    if form.validate_on_submit():
+        try:
+            cohort_service.update_schedule(
+                cohort,
+                form.start_date.data,
+                int(form.session_weekday.data),
+                tuple(form.breaks.dates),
+            )
+        except cohort_service.CohortProblems as problems:
+            db.session.rollback()
+            _apply_problems(form, problems)
+        else:
+            db.session.commit()
+            flash("Schedule saved. Course week dates have been recalculated.")
+            return redirect(url_for("cohorts.overview", slug=cohort.slug))
+    status = 400 if form.errors else 200
+    return render_template("cohorts/settings.html", cohort=cohort, form=form), status
+
+
+@bp.route("/<slug>/members")
+@requires("cohorts.manage")
+def members():
+    cohort = g.cohort
+    withdrawn = db.session.scalars(
+        select(Membership).where(
+            Membership.cohort_id == cohort.id, Membership.withdrawn_at.is_not(None)
+        )
+    ).all()
+    return render_template(
+        "cohorts/members.html",
+        cohort=cohort,
+        members=cohort_service.active_members(cohort),
+        withdrawn=withdrawn,
+        counts=cohort_service.counts_by_sector(cohort),
+    )
+
+
+@bp.route("/<slug>/members/<int:membership_id>", methods=["GET", "POST"])
+@requires("cohorts.manage")
+def member(membership_id: int):
+    cohort = g.cohort
+    membership = db.session.get(Membership, membership_id)
+    if membership is None or membership.cohort_id != cohort.id:
+        abort(404)
+    form = MemberForm(obj=membership)
+    form.tutor_group.choices = [SelectChoice("", "No group")] + [
+        SelectChoice(str(t.id), t.name) for t in cohort.tutor_groups
+    ]
+    if not form.is_submitted():
+        form.tutor_group.data = str(membership.tutor_group_id or "")
+        form.withdrawn.data = membership.withdrawn_at is not None
+    if form.validate_on_submit():
+        cohort_service.update_membership(
+            membership,
+            role=form.role.data,
+            sector=form.sector.data,
+            organisation=form.organisation.data.strip(),
+            job_title=form.job_title.data.strip(),
+            area=form.area.data.strip(),
+            tutor_group_id=int(form.tutor_group.data) if form.tutor_group.data else None,
+            lived_experience=form.lived_experience.data,
+            withdrawn=form.withdrawn.data,
+        )
+        db.session.commit()
+        flash(f"Saved {membership.user.full_name}.")
+        return redirect(url_for("cohorts.members", slug=cohort.slug))
+    status = 400 if form.errors else 200
+    return render_template(
+        "cohorts/member.html", cohort=cohort, membership=membership, form=form
+    ), status
+
+
+@bp.route("/<slug>/groups", methods=["GET", "POST"])
+@requires("cohorts.manage")
+def groups():
+    cohort = g.cohort
+    form = TutorGroupForm()
+    if form.validate_on_submit():
+        name = form.name.data.strip()
+        if any(group.name == name for group in cohort.tutor_groups):
+            form.name.errors.append(f"There is already a group called {name}")
+        else:
+            db.session.add(TutorGroup(cohort=cohort, name=name))
+            db.session.commit()
+            flash(f"Added {name}.")
+            return redirect(url_for("cohorts.groups", slug=cohort.slug))
+    members = cohort_service.active_members(cohort)
+    status = 400 if form.errors else 200
+    return render_template("cohorts/groups.html", cohort=cohort, form=form, members=members), status
+
+
+@bp.route("/<slug>/groups/<int:group_id>")
+@requires("groups.view")
+def group(group_id: int):
+    cohort = g.cohort
+    tutor_group = db.session.get(TutorGroup, group_id)
+    if tutor_group is None or tutor_group.cohort_id != cohort.id:
+        abort(404)
+    membership = g.membership
+    if (
+        not current_user.is_admin
+        and membership.role == "tutor"
+        and membership.tutor_group_id != group_id
+    ):
+        abort(403)  # tutors see their own group only
+    grid = progress.group_grid(cohort, tutor_group, today())
+    return render_template("cohorts/group.html", cohort=cohort, group=tutor_group, grid=grid)
+
+
+@bp.route("/<slug>/roster", methods=["GET", "POST"])
+@requires("cohorts.manage")
+def roster():
+    cohort = g.cohort
+    form = RosterUploadForm()
+    row_errors = []
+    if form.validate_on_submit():
+        try:
+            rows = parse_roster(form.roster.data.read(10 * 1024 * 1024 + 1))
+        except RosterInvalid as invalid:
+            row_errors = invalid.errors
+            form.roster.errors.append(
+                f"Nothing was imported: {len(row_errors)} problem(s) in the file, listed below"
+            )
+        else:
+            result = apply_roster(cohort, rows)
+            db.session.commit()
+            for user in result.invited:
+                send_invitation(user, cohort.name)
+            flash(
+                f"Roster imported: {len(result.added)} added, {len(result.updated)} updated, "
+                f"{len(result.unchanged)} unchanged; {len(result.invited)} invitations sent."
+            )
+            return redirect(url_for("cohorts.members", slug=cohort.slug))
+    status = 400 if form.errors else 200
+    return render_template(
+        "cohorts/roster.html", cohort=cohort, form=form, row_errors=row_errors
+    ), status
+
+
+@bp.route("/<slug>/roster.csv")
+@requires("cohorts.manage")
+def roster_export():
+    cohort = g.cohort
+    body = export_roster(cohort, cohort_service.active_members(cohort))
+    return Response(
+        "\ufeff" + body,  # a BOM so Excel reads UTF-8 names correctly
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{cohort.slug}-roster.csv"'},
+    )

@@ -169,3 +169,15 @@ def memberships_of(user: User) -> list[Membership]:
             .order_by(Membership.created_at.desc())
         )
     )
+
+
+def update_membership(membership: Membership, *, withdrawn: bool, **fields) -> None:
+    """Change a member's details; withdrawing keeps everything they recorded."""
+    from lms.core.models import utcnow
+
+    for key, value in fields.items():
+        setattr(membership, key, value)
+    if withdrawn and membership.withdrawn_at is None:
+        membership.withdrawn_at = utcnow()
+    elif not withdrawn:
+        membership.withdrawn_at = None

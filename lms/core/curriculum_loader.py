@@ -358,3 +358,7 @@ def init_curriculum(app: Flask) -> None:
 
 def programme(slug: str) -> Programme:
     return current_app.extensions["lms_curriculum"].get(slug)
+
+
+def programme_slugs() -> list[str]:
+    return current_app.extensions["lms_curriculum"].slugs()

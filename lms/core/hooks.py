@@ -36,7 +36,10 @@ def lms_blueprints():
 
 @hookimpl(trylast=True)
 def lms_nav_items(user):
-    return [NavItem("Dashboard", "dashboard.home", order=0)]
+    return [
+        NavItem("Dashboard", "dashboard.home", order=0),
+        NavItem("Cohorts", "cohorts.index", order=90),
+    ]
 
 
 @hookimpl(trylast=True)

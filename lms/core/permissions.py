@@ -8,6 +8,7 @@ Object-level checks (is this record yours?) live in the services.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
@@ -66,11 +67,19 @@ def requires(capability: str, cohort_arg: str = "slug") -> Callable[[Callable], 
     in any cohort is enough. Unknown cohorts are 404; known but forbidden are 403."""
 
     def decorate(view: Callable) -> Callable:
+        # Views may leave the slug out of their signature: the cohort is on `g`.
+        parameters = inspect.signature(view).parameters
+        passes_slug = cohort_arg in parameters or any(
+            p.kind is p.VAR_KEYWORD for p in parameters.values()
+        )
+
         @wraps(view)
         def wrapper(*args, **kwargs):
             from lms.core.models import Cohort, Membership
 
             slug = (request.view_args or {}).get(cohort_arg)
+            if not passes_slug:
+                kwargs.pop(cohort_arg, None)
             if slug is None:
                 if not has_capability_anywhere(current_user, capability):
                     abort(403)

@@ -92,8 +92,10 @@ def register_error_pages(app: Flask) -> None:
         if should_rescue() and current_user.is_authenticated:
             # Signed back in by remember-me but the form's token is from the old session.
             rescue_posted_form()
-            flash("Your session had expired, so nothing was saved. Your text is below: "
-                  "check it and save again.")
+            flash(
+                "Your session had expired, so nothing was saved. Your text is below: "
+                "check it and save again."
+            )
             return redirect(request.path)
         if should_rescue():
             rescue_posted_form()

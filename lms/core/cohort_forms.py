@@ -1,0 +1,178 @@
+"""Forms for cohorts, members, tutor groups and roster uploads."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxInput,
+    GovDateInput,
+    GovFileInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    BooleanField,
+    DateField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    ValidationError,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional, Regexp
+
+from lms.contracts import ROLES
+from lms.core.models import SECTORS
+from lms.core.schedule import WEEKDAYS
+
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d %m %Y")
+
+
+def parse_break_dates(text: str) -> list[date]:
+    """One date per line or comma; raise ValueError naming the first bad one."""
+    found = []
+    for raw in text.replace(",", "\n").splitlines():
+        value = raw.strip()
+        if not value:
+            continue
+        for fmt in DATE_FORMATS:
+            try:
+                found.append(datetime.strptime(value, fmt).date())
+                break
+            except ValueError:
+                continue
+        else:
+            raise ValueError(f"{value!r} is not a date: use the form 21/12/2026")
+    return found
+
+
+class BreakDatesField(TextAreaField):
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        try:
+            self.dates = parse_break_dates(self.data or "")
+        except ValueError as error:
+            self.dates = []
+            raise ValueError(str(error)) from None
+
+
+class ScheduleForm(FlaskForm):
+    start_date = DateField(
+        "Date of the first session",
+        format="%d %m %Y",
+        widget=GovDateInput(),
+        description="For example, 7 9 2026",
+        validators=[InputRequired(message="Enter the date of the first session")],
+    )
+    session_weekday = SelectField(
+        "Day of the weekly session",
+        choices=[SelectChoice(str(i), name) for i, name in enumerate(WEEKDAYS)],
+        default="0",
+        widget=GovSelect(),
+    )
+    breaks = BreakDatesField(
+        "Break weeks",
+        widget=GovTextArea(),
+        description="Any day in each week with no session, one per line, like 21/12/2026. "
+        "Course weeks after a break move later.",
+        validators=[Optional()],
+    )
+    submit = SubmitField("Save schedule", widget=GovSubmitInput())
+
+
+class CohortForm(ScheduleForm):
+    name = StringField(
+        "Cohort name",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired(message="Enter a name for the cohort"),
+            Length(max=120, message="Cohort name must be 120 characters or fewer"),
+        ],
+    )
+    slug = StringField(
+        "Short name for web addresses",
+        widget=GovTextInput(),
+        description="Lower-case letters, numbers and hyphens, like belfast-2026",
+        validators=[
+            InputRequired(message="Enter a short name"),
+            Length(max=60, message="Short name must be 60 characters or fewer"),
+            Regexp(
+                r"^[a-z0-9]+(-[a-z0-9]+)*$",
+                message="Use only lower-case letters, numbers and hyphens",
+            ),
+        ],
+    )
+    programme = SelectField("Programme", widget=GovSelect(), choices=[])
+    submit = SubmitField("Create cohort", widget=GovSubmitInput())
+
+
+class MemberForm(FlaskForm):
+    role = RadioField(
+        "Role",
+        choices=[SelectChoice(r, r.capitalize()) for r in ROLES],
+        widget=GovRadioInput(),
+        validators=[InputRequired(message="Choose a role")],
+    )
+    sector = RadioField(
+        "Sector",
+        choices=[SelectChoice(s, s.capitalize()) for s in SECTORS],
+        widget=GovRadioInput(),
+        validators=[InputRequired(message="Choose a sector")],
+    )
+    organisation = StringField(
+        "Organisation",
+        widget=GovTextInput(),
+        validators=[Length(max=200, message="Organisation must be 200 characters or fewer")],
+    )
+    job_title = StringField(
+        "Job title",
+        widget=GovTextInput(),
+        validators=[Length(max=200, message="Job title must be 200 characters or fewer")],
+    )
+    area = StringField(
+        "Area",
+        widget=GovTextInput(),
+        description="For example, a health and social care partnership",
+        validators=[Length(max=200, message="Area must be 200 characters or fewer")],
+    )
+    tutor_group = SelectField("Tutor group", widget=GovSelect(), choices=[])
+    lived_experience = BooleanField(
+        "Has lived experience of using services", widget=GovCheckboxInput()
+    )
+    withdrawn = BooleanField("Withdrawn from the programme", widget=GovCheckboxInput())
+    submit = SubmitField("Save member", widget=GovSubmitInput())
+
+
+class TutorGroupForm(FlaskForm):
+    name = StringField(
+        "Name of the new tutor group",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired(message="Enter a name for the group"),
+            Length(max=60, message="Group name must be 60 characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Add group", widget=GovSubmitInput())
+
+
+class RosterUploadForm(FlaskForm):
+    roster = FileField(
+        "Roster file (CSV)",
+        widget=GovFileInput(),
+        description="Save the spreadsheet as 'CSV UTF-8'. Nothing is imported unless every row is right.",
+        validators=[FileRequired(message="Choose a CSV file")],
+    )
+    submit = SubmitField("Import roster", widget=GovSubmitInput())
+
+    def validate_roster(self, field):
+        name = (field.data.filename or "").lower() if field.data else ""
+        if name and not name.endswith(".csv"):
+            raise ValidationError("The file must be a CSV file")

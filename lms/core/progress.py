@@ -1,0 +1,107 @@
+"""What each role sees of progress: a trainee's weeks, a tutor group's grid.
+
+Plugins supply the substance through hooks (`lms_week_tasks`,
+`lms_member_week_statuses`); this module arranges it by course week."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask import current_app
+
+from lms.contracts import Task
+from lms.core.cohorts import active_members, schedule_of
+from lms.core.curriculum_loader import programme
+from lms.core.models import Cohort, Membership, TutorGroup
+from lms.core.schedule import Schedule
+
+BEHIND = frozenset({"overdue"})
+
+
+def _manager():
+    return current_app.extensions["lms"]
+
+
+def schedule_rows(schedule: Schedule) -> list[dict]:
+    """Course weeks and breaks in date order, for the schedule table."""
+    rows: list[dict] = []
+    pending_breaks = list(schedule.break_weeks)
+    for number, session in enumerate(schedule.session_dates, start=1):
+        while pending_breaks and pending_breaks[0] < session:
+            rows.append({"kind": "break", "date": pending_breaks.pop(0)})
+        rows.append({"kind": "week", "number": number, "date": session})
+    return rows
+
+
+def week_tasks(membership: Membership, week: int) -> list[Task]:
+    return _manager().results("lms_week_tasks", membership=membership, week=week)
+
+
+@dataclass
+class WeekProgress:
+    number: int
+    title: str
+    session_date: date
+    tasks: list[Task] = field(default_factory=list)
+    is_current: bool = False
+
+    @property
+    def status(self) -> str:
+        """One status for the week: the least finished of its tasks."""
+        if not self.tasks:
+            return "no tasks"
+        order = ["overdue", "due", "to do", "not yet open", "closed", "done", "reviewed"]
+        return min(
+            (task.status for task in self.tasks), key=lambda s: order.index(s) if s in order else 0
+        )
+
+
+def trainee_progress(membership: Membership, today: date) -> list[WeekProgress]:
+    cohort = membership.cohort
+    course = programme(cohort.programme)
+    schedule = schedule_of(cohort)
+    position = schedule.position(today)
+    weeks = []
+    for number in range(1, course.number_of_weeks + 1):
+        weeks.append(
+            WeekProgress(
+                number=number,
+                title=course.week(number).title,
+                session_date=schedule.session_date(number),
+                tasks=week_tasks(membership, number),
+                is_current=position.kind == "week" and position.week == number,
+            )
+        )
+    return weeks
+
+
+@dataclass
+class GroupGrid:
+    members: list[Membership]
+    weeks: list[int]
+    layers: list[dict]  # each {"title": str, "statuses": {(membership_id, week): status}}
+
+    def behind(self, membership: Membership) -> int:
+        return sum(
+            1
+            for layer in self.layers
+            for week in self.weeks
+            if layer["statuses"].get((membership.id, week)) in BEHIND
+        )
+
+
+def group_grid(cohort: Cohort, group: TutorGroup | None, today: date) -> GroupGrid:
+    """Trainees of a group (or the whole cohort) against the weeks taught so far."""
+    members = active_members(cohort, role="trainee", group_id=group.id if group else None)
+    position = schedule_of(cohort).position(today)
+    last = max(position.week, 0)
+    weeks = list(range(1, last + 1))
+    layers = [
+        layer
+        for layer in _manager().hook.lms_member_week_statuses(
+            cohort=cohort, members=members, weeks=weeks
+        )
+        if layer
+    ]
+    return GroupGrid(members, weeks, layers)
