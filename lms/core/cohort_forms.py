@@ -167,7 +167,8 @@ class RosterUploadForm(FlaskForm):
     roster = FileField(
         "Roster file (CSV)",
         widget=GovFileInput(),
-        description="Save the spreadsheet as 'CSV UTF-8'. Nothing is imported unless every row is right.",
+        description="Save the spreadsheet as 'CSV UTF-8'. "
+        "Nothing is imported unless every row is right.",
         validators=[FileRequired(message="Choose a CSV file")],
     )
     submit = SubmitField("Import roster", widget=GovSubmitInput())

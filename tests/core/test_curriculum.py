@@ -81,7 +81,7 @@ def test_bad_yaml_is_located(copy):
 def test_an_unknown_phase_lists_the_known_ones(copy):
     path = week_file(copy, 9)
     text = path.read_text()
-    line = next(n for n, l in enumerate(text.splitlines(), 1) if l.startswith("phase:"))
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if row.startswith("phase:"))
     path.write_text(text.replace(text.splitlines()[line - 1], "phase: daydreaming", 1))
     found = messages(copy)
     assert any(

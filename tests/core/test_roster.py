@@ -17,8 +17,10 @@ from lms.extensions import db
 
 GOOD = (
     ",".join(HEADER) + "\r\n"
-    "aoife@example.org,Aoife,Byrne,trainee,voluntary,Carers Network,Support worker,Belfast,Group A,yes\r\n"
-    "Bob@Example.org,Bob,Clarke,trainee,statutory,Belfast Trust,Social worker,Belfast,Group B,no\r\n"
+    "aoife@example.org,Aoife,Byrne,trainee,voluntary,Carers Network,Support worker,"
+    "Belfast,Group A,yes\r\n"
+    "Bob@Example.org,Bob,Clarke,trainee,statutory,Belfast Trust,Social worker,"
+    "Belfast,Group B,no\r\n"
     "cat@example.org,Cat,Doyle,tutor,statutory,Involving People,Tutor,,Group A,no\r\n"
 )
 
