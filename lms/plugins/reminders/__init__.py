@@ -1,0 +1,1 @@
+"""The reminders plugin (being built)."""
