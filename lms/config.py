@@ -30,6 +30,7 @@ DEFAULTS: dict[str, object] = {
     "SERVER_NAME_FOR_EMAIL": "http://127.0.0.1:5000",
     "TODAY": "",  # pin today's date (YYYY-MM-DD) for demos and tests
     "SESSION_IDLE_HOURS": 12,
+    "RETENTION_DAYS": 365,  # archived cohorts' personal data is purged after this
 }
 
 

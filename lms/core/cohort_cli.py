@@ -105,6 +105,17 @@ def roster_import(slug: str, file: str) -> None:
         length=len(rows), label="Importing", file=click.get_text_stream("stderr")
     ) as bar:
         result = apply_roster(cohort, rows, progress=bar.update)
+    from lms.core import audit
+
+    audit.record(
+        "roster.imported",
+        None,
+        cohort=cohort,
+        file=str(file),
+        added=len(result.added),
+        updated=len(result.updated),
+        unchanged=len(result.unchanged),
+    )
     db.session.commit()
     for user in result.invited:
         send_invitation(user, cohort.name)
@@ -127,5 +138,23 @@ def roster_export(slug: str) -> None:
     click.echo(export_roster(cohort, active_members(cohort)), nl=False)
 
 
+@cohort_group.command("archive")
+@click.argument("slug")
+@with_appcontext
+def cohort_archive(slug: str) -> None:
+    """Mark a finished cohort archived; `lms retention purge` erases it later."""
+    from lms.core.cohorts import cohort_by_slug
+    from lms.core.privacy import archive_cohort
+
+    cohort = cohort_by_slug(slug)
+    if cohort is None:
+        raise click.ClickException(f"no cohort called {slug}")
+    archive_cohort(cohort, None)
+    db.session.commit()
+    click.echo(f"Archived {cohort.slug}.")
+
+
 def cohort_commands() -> list:
-    return [cohort_group, roster_group]
+    from lms.core.maintenance_cli import maintenance_commands
+
+    return [cohort_group, roster_group, *maintenance_commands()]

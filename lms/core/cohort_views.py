@@ -7,8 +7,8 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
+from lms.core import audit, progress
 from lms.core import cohorts as cohort_service
-from lms.core import progress
 from lms.core.accounts import send_invitation
 from lms.core.clock import today
 from lms.core.cohort_forms import (
@@ -184,6 +184,7 @@ def member(membership_id: int):
         form.tutor_group.data = str(membership.tutor_group_id or "")
         form.withdrawn.data = membership.withdrawn_at is not None
     if form.validate_on_submit():
+        before = {"role": membership.role, "withdrawn": membership.withdrawn_at is not None}
         cohort_service.update_membership(
             membership,
             role=form.role.data,
@@ -194,6 +195,14 @@ def member(membership_id: int):
             tutor_group_id=int(form.tutor_group.data) if form.tutor_group.data else None,
             lived_experience=form.lived_experience.data,
             withdrawn=form.withdrawn.data,
+        )
+        audit.record(
+            "role.changed",
+            current_user,
+            subject=membership.user,
+            cohort=cohort,
+            before=before,
+            after={"role": membership.role, "withdrawn": form.withdrawn.data},
         )
         db.session.commit()
         flash(f"Saved {membership.user.full_name}.")
@@ -257,6 +266,14 @@ def roster():
             )
         else:
             result = apply_roster(cohort, rows)
+            audit.record(
+                "roster.imported",
+                current_user,
+                cohort=cohort,
+                added=len(result.added),
+                updated=len(result.updated),
+                unchanged=len(result.unchanged),
+            )
             db.session.commit()
             for user in result.invited:
                 send_invitation(user, cohort.name)
@@ -276,6 +293,8 @@ def roster():
 def roster_export():
     cohort = g.cohort
     body = export_roster(cohort, cohort_service.active_members(cohort))
+    audit.record("data.exported", current_user, cohort=cohort, what="roster")
+    db.session.commit()
     return Response(
         "\ufeff" + body,  # a BOM so Excel reads UTF-8 names correctly
         mimetype="text/csv",

@@ -26,20 +26,25 @@ def lms_capabilities():
 
 @hookimpl(trylast=True)
 def lms_blueprints():
+    from lms.core.admin_views import bp as admin
     from lms.core.auth_views import bp as auth
     from lms.core.cohort_views import bp as cohorts
     from lms.core.dashboard_views import bp as dashboard
     from lms.core.page_views import bp as pages
 
-    return [auth, dashboard, pages, cohorts]
+    return [auth, dashboard, pages, cohorts, admin]
 
 
 @hookimpl(trylast=True)
 def lms_nav_items(user):
-    return [
+    items = [
         NavItem("Dashboard", "dashboard.home", order=0),
         NavItem("Cohorts", "cohorts.index", order=90),
+        NavItem("Your account", "admin.account", order=95),
     ]
+    if user.is_admin:
+        items.append(NavItem("People", "admin.users", order=96))
+    return items
 
 
 @hookimpl(trylast=True)
@@ -51,6 +56,6 @@ def lms_cli():
 
 @hookimpl(trylast=True)
 def lms_models():
-    from lms.core import models, rescue
+    from lms.core import audit, models, rescue
 
-    return [models, rescue]
+    return [models, rescue, audit]
