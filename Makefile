@@ -10,12 +10,13 @@ demo: setup
 
 # SQLite always; PostgreSQL too when LMS_TEST_DATABASE_URL is set (as .ci/run does).
 test: setup
+	$(BIN)/ruff check .
+	$(BIN)/bandit -q -r lms -lll
 	env -u LMS_TEST_DATABASE_URL $(BIN)/pytest
 	@if [ -n "$$LMS_TEST_DATABASE_URL" ]; then \
 		echo "== PostgreSQL leg: $$LMS_TEST_DATABASE_URL"; \
 		$(BIN)/pytest -m "not browser"; \
 	fi
-	$(BIN)/ruff check .
 
 setup: $(BIN)/.installed lms/static/app.css
 
