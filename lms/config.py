@@ -31,6 +31,8 @@ DEFAULTS: dict[str, object] = {
     "TODAY": "",  # pin today's date (YYYY-MM-DD) for demos and tests
     "SESSION_IDLE_HOURS": 12,
     "RETENTION_DAYS": 365,  # archived cohorts' personal data is purged after this
+    "MIN_CELL_SIZE": 5,  # figures about fewer people than this are never shown
+    "SURVEYS_REQUIRE_CONSENT": True,  # survey analysis uses consenting members only
 }
 
 

@@ -33,7 +33,7 @@ class Task:
     """Something a member should do in a course week (shown on the dashboard)."""
 
     title: str
-    status: str  # "to do", "due", "overdue", "done", "reviewed", "not yet open", "closed"
+    status: str  # to do | in progress | due | overdue | done | reviewed | not yet open | closed
     href: str | None = None
     due: date | None = None
     hint: str | None = None
@@ -47,3 +47,19 @@ class Panel:
     template: str
     context: dict = field(default_factory=dict)
     order: int = 50
+
+
+@dataclass(frozen=True)
+class CodableText:
+    """A piece of free text the evaluation may code thematically (hook `lms_codable_texts`).
+
+    Only text its author consented to evaluation use, from an active trainee, is ever
+    returned; a text that stops being returned (consent withdrawn, member left, erased)
+    drops out of every coding view and export at the next read."""
+
+    source: str  # stable key, "<plugin>:<record id>:<part>", e.g. "reflections:123:analysis"
+    kind: str  # "reflection" | "survey"
+    label: str  # what it answers, without names, e.g. "Week 3 reflection: Analysis"
+    text: str
+    membership_id: int  # the author's membership; the evaluation shows a pseudonym only
+    week: int | None = None  # the course week it belongs to (None if not week-bound)

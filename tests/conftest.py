@@ -142,6 +142,13 @@ def make_app(app_config):
     made = []
 
     def make(**overrides):
+        if "DISABLED_PLUGINS" in overrides:
+            # Plugins left out of this environment stay out.
+            from lms.config import from_environment
+
+            overrides["DISABLED_PLUGINS"] = sorted(
+                {*overrides["DISABLED_PLUGINS"], *from_environment()["DISABLED_PLUGINS"]}
+            )
         other = create_app({**app_config, **overrides})
         other.test_client_class = Client
         made.append(other)
