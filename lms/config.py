@@ -33,6 +33,7 @@ DEFAULTS: dict[str, object] = {
     "RETENTION_DAYS": 365,  # archived cohorts' personal data is purged after this
     "MIN_CELL_SIZE": 5,  # figures about fewer people than this are never shown
     "SURVEYS_REQUIRE_CONSENT": True,  # survey analysis uses consenting members only
+    "INITIATIVES_STUCK_WEEKS": 6,  # an initiative with no update for this long is stuck
 }
 
 

@@ -90,7 +90,7 @@ TUTORS = [("Tom", "Brennan", "Group A"), ("Una", "Walsh", "Group B")]
 
 def demo_email(given: str, family: str) -> str:
     local = f"{given}.{family}".lower().replace("'", "")
-    return f"{local}@demo.involving-people.test"
+    return f"{local}@demo.example.org"
 
 
 def _user(email: str, given: str, family: str, admin: bool = False) -> User:
@@ -113,8 +113,8 @@ def create_demo(today: date | None = None) -> tuple[Cohort, list[tuple[str, str]
 
     today = today or date.today()
     logins: list[tuple[str, str]] = []
-    admin = _user("admin@demo.involving-people.test", "Ada", "Admin", admin=True)
-    lead = _user("lead@demo.involving-people.test", "Lena", "Lead")
+    admin = _user("admin@demo.example.org", "Ada", "Admin", admin=True)
+    lead = _user("lead@demo.example.org", "Lena", "Lead")
     logins += [("admin", admin.email), ("lead", lead.email)]
     cohort = db.session.scalar(select(Cohort).where(Cohort.slug == DEMO_SLUG))
     created = cohort is None

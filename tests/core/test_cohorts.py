@@ -215,3 +215,14 @@ def test_the_demo_is_idempotent_and_realistic(app):
     }
     assert len(cohort.tutor_groups) == 2 and len(cohort.breaks) == 1
     assert {role for role, _ in logins} >= {"admin", "lead", "trainee"}
+
+
+def test_every_printed_demo_login_signs_in(app, client):
+    from lms.core.demo import DEMO_PASSWORD, create_demo
+
+    _, logins = create_demo(date(2026, 11, 27))
+    db.session.commit()
+    for role, email in logins:
+        response = client.post("/sign-in", data={"email": email, "password": DEMO_PASSWORD})
+        assert response.status_code == 302, (role, email)
+        client.post("/sign-out", data={})

@@ -1,1 +1,94 @@
-"""The initiatives plugin (being built)."""
+"""The change initiatives plugin: each trainee's improvement project, its milestones,
+RAG progress, Arnstein's ladder and the SCIE whole-system jigsaw."""
+
+from __future__ import annotations
+
+from lms.contracts import Capability, NavItem
+from lms.plugins import hookimpl
+
+
+@hookimpl
+def lms_blueprints():
+    from lms.plugins.initiatives.views import bp
+
+    return [bp]
+
+
+@hookimpl
+def lms_capabilities():
+    return [
+        Capability(
+            "initiatives.view",
+            "See change initiatives: your own, your tutor group's, or the cohort's",
+            ("trainee", "tutor", "lead"),
+        ),
+        Capability(
+            "initiatives.record", "Record and update your own change initiative", ("trainee",)
+        ),
+        Capability(
+            "initiatives.follow",
+            "Follow your group's initiatives on a board and comment on updates",
+            ("tutor", "lead"),
+        ),
+        Capability("initiatives.report", "See cohort-wide initiative figures", ("lead",)),
+    ]
+
+
+@hookimpl
+def lms_models():
+    from lms.plugins.initiatives import models
+
+    return [models]
+
+
+@hookimpl
+def lms_nav_items(user):
+    from lms.core.cohorts import memberships_of
+
+    memberships = [m for m in memberships_of(user) if m.cohort.archived_at is None]
+    if not memberships:
+        return []
+    membership = memberships[0]  # the most recent cohort
+    endpoint, text = {
+        "trainee": ("initiatives.mine", "My initiative"),
+        "tutor": ("initiatives.board", "Initiatives"),
+        "lead": ("initiatives.overview", "Initiatives"),
+    }.get(membership.role, (None, None))
+    if endpoint is None:
+        return []
+    return [NavItem(text, endpoint, order=30, values={"slug": membership.cohort.slug})]
+
+
+@hookimpl
+def lms_week_tasks(membership, week):
+    from lms.plugins.initiatives.tasks import week_tasks
+
+    return week_tasks(membership, week)
+
+
+@hookimpl
+def lms_personal_data(user):
+    from lms.plugins.initiatives.privacy import personal_data
+
+    return personal_data(user)
+
+
+@hookimpl
+def lms_erase_personal_data(user):
+    from lms.plugins.initiatives.privacy import erase_personal_data
+
+    erase_personal_data(user)
+
+
+@hookimpl
+def lms_demo_data(cohort):
+    from lms.plugins.initiatives.demo import add_demo_initiatives
+
+    add_demo_initiatives(cohort)
+
+
+@hookimpl
+def lms_evaluation_tables(cohort):
+    from lms.plugins.initiatives.reports import evaluation_tables
+
+    return evaluation_tables(cohort)

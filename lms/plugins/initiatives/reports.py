@@ -1,0 +1,224 @@
+"""Cohort-wide figures for the lead's view and the evaluation, with small-cell suppression.
+
+The suppression rule (cohorts are small: 18 trainees, so one person is easy to spot):
+
+1. A count of 1 to 4 is shown as "fewer than 5". Zeros are shown: they say nobody.
+2. Where counts add up to a total that is also shown (RAG status, ladder movement, rungs)
+   and exactly one count in the set is hidden, the next smallest count is hidden too
+   ("not shown"), so the hidden one cannot be worked out by subtraction.
+3. A mean (rung, SCIE score) is shown only when it is based on 5 or more initiatives.
+4. Barrier and enabler counts are counts of initiatives that tagged each, in any update;
+   one initiative can tag many, so they do not add up to a total and rule 2 does not apply.
+5. For the evaluation (`lms_evaluation_tables`) only members who consented to evaluation
+   use are counted; the lead's working view counts every active trainee.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from statistics import mean
+
+from sqlalchemy import distinct, func, select
+from sqlalchemy.orm import selectinload
+
+from lms.core.models import Cohort, Membership
+from lms.extensions import db
+from lms.plugins.initiatives.models import Initiative, Update, UpdateTag
+from lms.plugins.initiatives.vocab import JIGSAW, LADDER, RAG, tag_name
+
+SMALL_CELL = 5
+FEWER = f"fewer than {SMALL_CELL}"
+HIDDEN = "not shown"
+MEAN_HIDDEN = f"not shown (fewer than {SMALL_CELL})"
+
+
+def shown(count: int) -> str:
+    return FEWER if 0 < count < SMALL_CELL else str(count)
+
+
+def suppress_set(counts: list[tuple[str, int]]) -> list[tuple[str, str]]:
+    """Rules 1 and 2 for counts that add up to a published total."""
+    display = {label: shown(count) for label, count in counts}
+    small = [label for label, count in counts if 0 < count < SMALL_CELL]
+    if len(small) == 1:
+        others = sorted((count, label) for label, count in counts if count >= SMALL_CELL)
+        if others:
+            display[others[0][1]] = HIDDEN
+    return [(label, display[label]) for label, _ in counts]
+
+
+def shown_mean(values: list[int]) -> str:
+    if len(values) < SMALL_CELL:
+        return MEAN_HIDDEN
+    return f"{mean(values):.1f}"
+
+
+@dataclass
+class Summary:
+    trainees: int
+    initiatives: int
+    with_updates: int
+    rag: list[tuple[str, str]] = field(default_factory=list)
+    movement: list[tuple[str, str]] = field(default_factory=list)
+    rungs: list[tuple[str, str, str]] = field(default_factory=list)
+    mean_rung: tuple[str, str] = ("", "")
+    jigsaw: list[tuple[str, str, str]] = field(default_factory=list)
+    barriers: list[tuple[str, str]] = field(default_factory=list)
+    enablers: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _members_query(cohort: Cohort, consented_only: bool):
+    query = select(Membership.id).where(
+        Membership.cohort_id == cohort.id,
+        Membership.role == "trainee",
+        Membership.withdrawn_at.is_(None),
+    )
+    if consented_only:
+        query = query.where(Membership.evaluation_consent.is_(True))
+    return query
+
+
+def cohort_summary(cohort: Cohort, consented_only: bool = False) -> Summary:
+    """Aggregates over the cohort's initiatives, suppressed; a fixed number of queries."""
+    members = _members_query(cohort, consented_only)
+    trainees = db.session.scalar(select(func.count()).select_from(members.subquery()))
+    initiatives = list(
+        db.session.scalars(
+            select(Initiative)
+            .where(Initiative.cohort_id == cohort.id, Initiative.membership_id.in_(members))
+            .options(selectinload(Initiative.updates))
+        )
+    )
+    histories = [i.updates for i in initiatives if i.updates]
+    summary = Summary(trainees or 0, len(initiatives), len(histories))
+
+    latest_rag = {key: 0 for key, _ in RAG}
+    for updates in histories:
+        latest_rag[updates[-1].rag] += 1
+    summary.rag = suppress_set(
+        [(name, latest_rag[key]) for key, name in RAG]
+        + [("No update yet", len(initiatives) - len(histories))]
+    )
+
+    up = sum(1 for u in histories if len(u) > 1 and u[-1].rung > u[0].rung)
+    down = sum(1 for u in histories if len(u) > 1 and u[-1].rung < u[0].rung)
+    same = sum(1 for u in histories if len(u) > 1 and u[-1].rung == u[0].rung)
+    summary.movement = suppress_set(
+        [
+            ("Moved up the ladder", up),
+            ("Stayed on the same rung", same),
+            ("Moved down the ladder", down),
+            ("Baseline only so far", sum(1 for u in histories if len(u) == 1)),
+        ]
+    )
+    base = suppress_set(
+        [(r.name, sum(1 for u in histories if u[0].rung == r.number)) for r in LADDER]
+    )
+    now = suppress_set(
+        [(r.name, sum(1 for u in histories if u[-1].rung == r.number)) for r in LADDER]
+    )
+    summary.rungs = [
+        (f"{rung.number}. {rung.name}", b[1], n[1])
+        for rung, b, n in zip(LADDER, base, now, strict=True)
+    ]
+    summary.mean_rung = (
+        shown_mean([u[0].rung for u in histories]),
+        shown_mean([u[-1].rung for u in histories]),
+    )
+    summary.jigsaw = [
+        (
+            piece.name,
+            shown_mean([getattr(u[0], piece.key) for u in histories]),
+            shown_mean([getattr(u[-1], piece.key) for u in histories]),
+        )
+        for piece in JIGSAW
+    ]
+    tags = tag_counts(cohort, members)
+    summary.barriers = [(tag_name("barrier", t), shown(n)) for k, t, n in tags if k == "barrier"]
+    summary.enablers = [(tag_name("enabler", t), shown(n)) for k, t, n in tags if k == "enabler"]
+    return summary
+
+
+def tag_counts(cohort: Cohort, members) -> list[tuple[str, str, int]]:
+    """(kind, tag, number of initiatives that tagged it), most frequent first (in SQL)."""
+    initiatives = func.count(distinct(Update.initiative_id))
+    rows = db.session.execute(
+        select(UpdateTag.kind, UpdateTag.tag, initiatives)
+        .join(Update, Update.id == UpdateTag.update_id)
+        .join(Initiative, Initiative.id == Update.initiative_id)
+        .where(Initiative.cohort_id == cohort.id, Initiative.membership_id.in_(members))
+        .group_by(UpdateTag.kind, UpdateTag.tag)
+        .order_by(initiatives.desc(), UpdateTag.tag)
+    )
+    return [(kind, tag, count) for kind, tag, count in rows]
+
+
+NOTES = [
+    f"Counts of 1 to {SMALL_CELL - 1} are shown as '{FEWER}'; where that could be worked "
+    f"out from a total, the next smallest count is '{HIDDEN}' too.",
+    f"Means are shown only when based on {SMALL_CELL} or more initiatives.",
+    "Only trainees who consented to evaluation use are counted.",
+]
+
+
+def evaluation_tables(cohort: Cohort) -> list[dict]:
+    """The evaluation's view: consented members only, suppressed as in the module rules."""
+    summary = cohort_summary(cohort, consented_only=True)
+    note = f"Trainees who consented: {summary.trainees}; initiatives: {summary.initiatives}"
+    common = {"section": "initiatives", "suppressed": NOTES}
+    return [
+        {
+            **common,
+            "key": "initiatives-rag",
+            "title": f"Change initiatives: status now ({note})",
+            "description": "RAG status of each initiative's latest progress update.",
+            "columns": ["Status", "Initiatives"],
+            "rows": [list(row) for row in summary.rag],
+            "count_columns": ["Initiatives"],
+            "chart": {"kind": "bar", "x": "Status", "y": ["Initiatives"]},
+        },
+        {
+            **common,
+            "key": "initiatives-ladder-movement",
+            "title": "Participation on Arnstein's ladder: baseline to latest update",
+            "description": "Rung at the first (baseline) update compared with the latest.",
+            "columns": ["Movement", "Initiatives"],
+            "rows": [list(row) for row in summary.movement],
+            "count_columns": ["Initiatives"],
+            "chart": {"kind": "bar", "x": "Movement", "y": ["Initiatives"]},
+        },
+        {
+            **common,
+            "key": "initiatives-ladder-rungs",
+            "title": "Initiatives on each rung of Arnstein's ladder",
+            "description": "Rungs 1 (manipulation) to 8 (citizen control), baseline and latest.",
+            "columns": ["Rung", "Baseline", "Latest update"],
+            "rows": [list(row) for row in summary.rungs]
+            + [["Mean rung", summary.mean_rung[0], summary.mean_rung[1]]],
+            "count_columns": ["Baseline", "Latest update"],
+        },
+        {
+            **common,
+            "key": "initiatives-jigsaw",
+            "title": "SCIE whole-system jigsaw: mean self-assessment (1 to 4)",
+            "description": "Trainees' self-assessment of culture, practice, structure, review.",
+            "columns": ["Piece", "Baseline", "Latest update"],
+            "rows": [list(row) for row in summary.jigsaw],
+            "chart": {
+                "kind": "slope",
+                "x": "Piece",
+                "y": ["Baseline", "Latest update"],
+                "y_max": 4,
+            },
+        },
+        {
+            **common,
+            "key": "initiatives-barriers-enablers",
+            "title": "Barriers and enablers: initiatives tagging each",
+            "description": "Tags from the curated list chosen in any progress update.",
+            "columns": ["Kind", "Tag", "Initiatives"],
+            "rows": [["Barrier", name, count] for name, count in summary.barriers]
+            + [["Enabler", name, count] for name, count in summary.enablers],
+            "count_columns": ["Initiatives"],
+        },
+    ]
