@@ -80,7 +80,39 @@ def lms_member_week_statuses(cohort, members, weeks):
 
 @hookspec
 def lms_evaluation_tables(cohort):
-    """Return a list of ``{"title", "columns", "rows"}`` tables for the evaluation."""
+    """Return a list of ``{"title", "columns", "rows"}`` tables for the evaluation.
+
+    ``rows`` is a list of lists of cells (str, int, float or None), one per column.
+    Figures must already be suppressed by the plugin: a count or figure from fewer
+    than ``MIN_CELL_SIZE`` (5) people is given as the text "fewer than 5", with
+    secondary suppression where counts add up to a shown total. Only members who
+    consented to evaluation use are counted. Free text never goes here: it goes
+    through `lms_codable_texts`.
+
+    Optional keys, read by the evaluation plugin's dashboard and report:
+
+    - ``"key"``: a stable id, ``[a-z0-9-]+``, unique within the plugin, e.g.
+      ``"initiatives-rag"`` (used in chart URLs, sheet names and CSV file names;
+      default: made from the title).
+    - ``"section"``: one of ``"participation"``, ``"engagement"``, ``"initiatives"``,
+      ``"confidence"`` (default: by plugin: reflections -> engagement, initiatives ->
+      initiatives, surveys -> confidence, others -> "other").
+    - ``"chart"``: ``{"kind": "bar" | "line" | "slope", "x": column, "y": [columns]}``.
+      bar: one group per row, labelled by column ``x``, one bar per ``y`` column;
+      line: ``x`` along the horizontal axis (rows in order), one line per ``y`` column;
+      slope: one line per row (labelled by ``x``) from the first ``y`` column to the
+      second (e.g. baseline -> latest). Cells that are not numbers (such as
+      "fewer than 5") are left out of the chart and named in its text alternative.
+      Optional ``"y_label"`` (axis title) and ``"y_max"`` (axis top, e.g. 100).
+    - ``"count_columns"``: columns holding counts of people; as a safety net the
+      evaluation shows any whole number 1-4 there as "fewer than 5".
+    - ``"suppressed"``: list of notes shown under the table, e.g.
+      ``["Counts of 1 to 4 are shown as 'fewer than 5'."]``.
+    - ``"description"``: one sentence on what the table shows and where the figures
+      come from (goes into the report's data dictionary).
+    - ``"kind"``: ``"figures"`` (default) or ``"texts"``; ``"texts"`` tables are ignored
+      by the evaluation (free text must come through `lms_codable_texts`).
+    """
 
 
 # -- personal data ---------------------------------------------------------------
@@ -109,3 +141,23 @@ def lms_demo_data(cohort):
 @hookspec
 def lms_member_joined(membership):
     """Called after a membership was created (e.g. by a roster import)."""
+
+
+# -- evaluation --------------------------------------------------------------------
+
+
+@hookspec
+def lms_codable_texts(cohort, sources):
+    """Return the `lms.contracts.CodableText`s of `cohort` that may be coded thematically.
+
+    Only text its author consented to evaluation use: e.g. submitted reflection answers
+    with both the entry's and the membership's evaluation consent, and free-text survey
+    answers of consenting members; never from withdrawn members or erased users. A text
+    that is no longer returned (consent withdrawn) disappears from every coding view and
+    export at the next read, so return the current state: never cache it.
+
+    `sources` is None for every codable text, or a collection of source keys: then
+    return only those of them that are still codable (the dashboard asks only for the
+    texts that have codings, so this must be cheap: one or two queries). A source key
+    is ``"<plugin>:<record id>:<part>"`` with no ``/`` or whitespace, and must keep
+    naming the same text; if the text itself changes, codings of it drop out."""

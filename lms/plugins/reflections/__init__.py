@@ -1,1 +1,141 @@
-"""The reflections plugin (being built)."""
+"""Reflections: weekly structured reflective logs that never lose a word.
+
+Hook implementations only; the work is in `services`, `review`, `evaluation`,
+`portfolio` and `demo`.
+
+Who sees what: the author sees everything of theirs; tutors (`reflections.review`)
+read submitted entries shared with tutors, of trainees in their own tutor group;
+leads see statuses (the grid), suppressed figures (`lms_evaluation_tables`) and,
+through the evaluation's coding, consented de-identified text only
+(`lms_codable_texts`). Admins hold every capability but have no membership to read
+through, so they see no entry text either.
+"""
+
+from __future__ import annotations
+
+from lms.contracts import Capability, NavItem, Task
+from lms.plugins import hookimpl
+
+
+@hookimpl
+def lms_blueprints():
+    from lms.plugins.reflections.views import bp
+
+    return [bp]
+
+
+@hookimpl
+def lms_models():
+    from lms.plugins.reflections import models
+
+    return [models]
+
+
+@hookimpl
+def lms_capabilities():
+    return [
+        Capability("reflections.write", "Write your own weekly reflections", ("trainee",)),
+        Capability(
+            "reflections.review",
+            "Read your tutor group's shared reflections and give feedback",
+            ("tutor",),
+        ),
+    ]
+
+
+@hookimpl
+def lms_nav_items(user):
+    from lms.core.cohorts import memberships_of
+
+    items = []
+    for membership in memberships_of(user):
+        if membership.role == "trainee" and not any(i.text == "Reflections" for i in items):
+            items.append(
+                NavItem("Reflections", "reflections.index", 20, {"slug": membership.cohort.slug})
+            )
+        if membership.role == "tutor" and not any(i.text == "Review queue" for i in items):
+            items.append(
+                NavItem("Review queue", "reflections.queue", 25, {"slug": membership.cohort.slug})
+            )
+    return items
+
+
+TASK_STATUS = {
+    "not yet open": "not yet open",
+    "to do": "due",
+    "draft": "due",
+    "overdue": "overdue",
+    "submitted": "done",
+    "submitted late": "done",
+    "reviewed": "reviewed",
+}
+
+
+@hookimpl
+def lms_week_tasks(membership, week):
+    from flask import url_for
+
+    from lms.core.clock import today
+    from lms.plugins.reflections import services
+
+    if membership.role != "trainee" or not 1 <= week <= services.number_of_weeks(membership.cohort):
+        return []
+    dates = services.week_dates(membership.cohort, week)
+    entry = services.entry_of(membership, week)
+    status = services.status_of(entry, dates, today())
+    hints = {
+        "draft": "Draft saved",
+        "submitted late": "Submitted late",
+        "overdue": "Draft saved, not submitted" if entry and entry.current_version else None,
+    }
+    return [
+        Task(
+            title=f"Write your week {week} reflection",
+            status=TASK_STATUS[status],
+            href=url_for("reflections.edit", slug=membership.cohort.slug, week=week),
+            due=dates.due,
+            hint=hints.get(status),
+        )
+    ]
+
+
+@hookimpl
+def lms_member_week_statuses(cohort, members, weeks):
+    from lms.plugins.reflections.review import member_week_statuses
+
+    return {"title": "Reflections", "statuses": member_week_statuses(cohort, members, weeks)}
+
+
+@hookimpl
+def lms_evaluation_tables(cohort):
+    from lms.plugins.reflections.evaluation import evaluation_tables
+
+    return evaluation_tables(cohort)
+
+
+@hookimpl
+def lms_codable_texts(cohort, sources):
+    from lms.plugins.reflections.evaluation import codable_texts
+
+    return codable_texts(cohort, sources)
+
+
+@hookimpl
+def lms_personal_data(user):
+    from lms.plugins.reflections.portfolio import personal_data
+
+    return {"reflections": personal_data(user)}
+
+
+@hookimpl
+def lms_erase_personal_data(user):
+    from lms.plugins.reflections.portfolio import erase_personal_data
+
+    erase_personal_data(user)
+
+
+@hookimpl
+def lms_demo_data(cohort):
+    from lms.plugins.reflections.demo import add_demo_reflections
+
+    add_demo_reflections(cohort)

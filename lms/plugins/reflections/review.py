@@ -1,0 +1,116 @@
+"""Tutors reading reflections: who may read what, the review queue, feedback, the grid.
+
+A tutor reads an entry only if it is submitted, shared with tutors, and its author is an
+active trainee in the tutor's own tutor group. Leads and admins do not read entry text
+here: leads see statuses and, through the evaluation, consented content only."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
+
+from lms.core.clock import today
+from lms.core.cohorts import schedule_of
+from lms.core.models import Cohort, Membership, User, utcnow
+from lms.extensions import db
+from lms.plugins.reflections.models import Entry, Feedback
+from lms.plugins.reflections.services import status_of, week_dates
+
+MAX_FEEDBACK_CHARACTERS = 10_000
+
+
+def _readable_by(tutor: Membership | None):
+    """The conditions under which `tutor` may read an entry (SQL expressions)."""
+    if tutor is None or tutor.role != "tutor" or not tutor.is_active:
+        return None
+    if tutor.tutor_group_id is None:
+        return None
+    return (
+        Membership.cohort_id == tutor.cohort_id,
+        Membership.tutor_group_id == tutor.tutor_group_id,
+        Membership.role == "trainee",
+        Membership.withdrawn_at.is_(None),
+        Entry.shared.is_(True),
+        Entry.submitted_version.is_not(None),
+    )
+
+
+def _entries_query(tutor: Membership | None):
+    conditions = _readable_by(tutor)
+    if conditions is None:
+        return None
+    return (
+        select(Entry)
+        .join(Entry.membership)
+        .join(Membership.user)
+        .where(*conditions)
+        .options(contains_eager(Entry.membership).contains_eager(Membership.user))
+    )
+
+
+def review_queue(tutor: Membership | None) -> list[Entry]:
+    """Submitted, shared, unreviewed entries of the tutor's group, oldest first (one query)."""
+    query = _entries_query(tutor)
+    if query is None:
+        return []
+    query = query.where(Entry.reviewed_at.is_(None)).order_by(Entry.submitted_at, Entry.id)
+    return list(db.session.scalars(query))
+
+
+def entry_for_tutor(tutor: Membership | None, entry_id: int) -> Entry | None:
+    """The entry if this tutor may read it; None otherwise (the view answers 404)."""
+    query = _entries_query(tutor)
+    if query is None:
+        return None
+    return db.session.scalar(query.where(Entry.id == entry_id))
+
+
+def add_feedback(entry: Entry, author: User, role: str, body: str) -> Feedback:
+    """Add a message to the entry's thread, about the version tutors read."""
+    message = Feedback(
+        entry=entry,
+        author_id=author.id,
+        author_role=role,
+        version_number=entry.submitted_version or entry.current_version,
+        body=body.replace("\r\n", "\n").strip(),
+    )
+    db.session.add(message)
+    db.session.flush()
+    return message
+
+
+def mark_reviewed(entry: Entry, tutor: User, reviewed: bool = True) -> None:
+    entry.reviewed_at = utcnow() if reviewed else None
+    entry.reviewed_by_id = tutor.id if reviewed else None
+    db.session.flush()
+
+
+def thread_of(entry: Entry) -> list[Feedback]:
+    return list(
+        db.session.scalars(
+            select(Feedback).where(Feedback.entry_id == entry.id).order_by(Feedback.id)
+        )
+    )
+
+
+def member_week_statuses(cohort: Cohort, members, weeks) -> dict[tuple[int, int], str]:
+    """{(membership id, week): status} for the tutor grid, in one query whatever the
+    number of members. Statuses only: no text, so anyone with the grid may see it."""
+    member_ids = [member.id for member in members]
+    weeks = list(weeks)
+    if not member_ids or not weeks:
+        return {}
+    found = {
+        (entry.membership_id, entry.week): entry
+        for entry in db.session.scalars(
+            select(Entry).where(Entry.membership_id.in_(member_ids), Entry.week.in_(weeks))
+        )
+    }
+    schedule = schedule_of(cohort)
+    dates = {week: week_dates(cohort, week, schedule) for week in weeks}
+    on = today()
+    return {
+        (member_id, week): status_of(found.get((member_id, week)), dates[week], on)
+        for member_id in member_ids
+        for week in weeks
+    }
