@@ -20,6 +20,13 @@ DEFAULTS: dict[str, object] = {
     "COOKIE_SECURE": True,
     "MAIL_BACKEND": "console",  # console | memory | smtp
     "MAIL_FROM": "Involving People <no-reply@involving-people.invalid>",
+    "MAIL_HOST": "localhost",
+    "MAIL_PORT": 25,
+    "MAIL_STARTTLS": False,
+    "MAIL_USE_SSL": False,  # SMTPS, usually port 465
+    "MAIL_USERNAME": "",
+    "MAIL_PASSWORD": "",
+    "MAIL_TIMEOUT": 30,
     "INVITATION_MAX_AGE_DAYS": 14,
     "RESET_MAX_AGE_MINUTES": 60,
     "LOGIN_LIMIT_PER_ADDRESS": "20 per 10 minutes",
@@ -34,6 +41,9 @@ DEFAULTS: dict[str, object] = {
     "MIN_CELL_SIZE": 5,  # figures about fewer people than this are never shown
     "SURVEYS_REQUIRE_CONSENT": True,  # survey analysis uses consenting members only
     "INITIATIVES_STUCK_WEEKS": 6,  # an initiative with no update for this long is stuck
+    "CALENDAR_SESSION_TIME": "",  # e.g. "18:00" (Europe/London); empty: whole-day events
+    "CALENDAR_SESSION_MINUTES": 120,
+    "CALENDAR_FEED_LIMIT": "60 per hour",
 }
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import smtplib
-from dataclasses import dataclass
+import ssl
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 
 from flask import current_app
@@ -17,6 +18,8 @@ class Message:
     to: str
     subject: str
     body: str
+    html: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 def outbox() -> list[Message]:
@@ -24,9 +27,12 @@ def outbox() -> list[Message]:
     return current_app.extensions.setdefault("lms_outbox", [])
 
 
-def send(to: str, subject: str, body: str) -> None:
+def send(
+    to: str, subject: str, body: str, html: str | None = None, headers: dict[str, str] | None = None
+) -> None:
+    """Send a plain-text email, with an optional HTML alternative and extra headers."""
     backend = current_app.config["MAIL_BACKEND"]
-    message = Message(to, subject, body)
+    message = Message(to, subject, body, html, dict(headers or {}))
     if backend == "memory":
         outbox().append(message)
     elif backend == "smtp":
@@ -41,12 +47,21 @@ def _send_smtp(message: Message) -> None:
     email["From"] = config["MAIL_FROM"]
     email["To"] = message.to
     email["Subject"] = message.subject
+    for name, value in message.headers.items():
+        email[name] = value
     email.set_content(message.body)
-    host = config.get("MAIL_HOST", "localhost")
-    port = int(config.get("MAIL_PORT", 25))
-    with smtplib.SMTP(host, port, timeout=30) as smtp:
-        if config.get("MAIL_STARTTLS"):
-            smtp.starttls()
-        if config.get("MAIL_USERNAME"):
-            smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD", ""))
+    if message.html:
+        email.add_alternative(message.html, subtype="html")
+    host, port = config["MAIL_HOST"], int(config["MAIL_PORT"])
+    timeout = int(config["MAIL_TIMEOUT"])
+    context = ssl.create_default_context()  # verify the server's certificate
+    if config["MAIL_USE_SSL"]:
+        smtp = smtplib.SMTP_SSL(host, port, timeout=timeout, context=context)
+    else:
+        smtp = smtplib.SMTP(host, port, timeout=timeout)
+    with smtp:
+        if config["MAIL_STARTTLS"] and not config["MAIL_USE_SSL"]:
+            smtp.starttls(context=context)
+        if config["MAIL_USERNAME"]:
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
         smtp.send_message(email)

@@ -15,6 +15,8 @@ PUBLIC_ROUTES = {
     "auth.accept_invitation",
     "auth.request_reset",
     "auth.reset_password",
+    "calendar.feed",  # the secret link is the credential
+    "reminders.unsubscribe",  # signed one-click link from an email
 }
 
 

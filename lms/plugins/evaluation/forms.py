@@ -1,0 +1,93 @@
+"""Forms for the codebook and for coding a passage. The services check the content
+(`coding.Problems`); the views put their messages on these fields."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovRadioInput,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    IntegerField,
+    RadioField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import NumberRange, Optional
+
+
+class ThemeForm(FlaskForm):
+    name = StringField("Name", widget=GovTextInput())
+    definition = TextAreaField(
+        "Definition",
+        description="What passages coded with this theme are about.",
+        widget=GovTextArea(),
+    )
+    example = TextAreaField(
+        "Example", description="A typical passage, made up or de-identified.", widget=GovTextArea()
+    )
+    parent = RadioField(
+        "Is this a sub-theme?",
+        choices=[SelectChoice("", "No, it is a theme")],
+        default="",
+        widget=GovRadioInput(),
+        validate_choice=False,
+    )
+    save = SubmitField("Save theme", widget=GovSubmitInput())
+
+    def set_parents(self, entries, exclude: int | None = None) -> None:
+        self.parent.choices = [SelectChoice("", "No, it is a theme")] + [
+            SelectChoice(str(e.theme.id), f"Yes, a sub-theme of {e.theme.name}")
+            for e in entries
+            if e.theme.id != exclude
+        ]
+
+    def parent_id(self) -> int | None:
+        value = (self.parent.data or "").strip()
+        return int(value) if value.isdigit() else None
+
+
+class CodingForm(FlaskForm):
+    excerpt = TextAreaField(
+        "Passage to code",
+        description="Copy the words from the text above, or select them there. Spacing and "
+        "line breaks need not match.",
+        widget=GovTextArea(),
+    )
+    start = IntegerField(
+        "Starts at character",
+        validators=[Optional(), NumberRange(min=0, message="Enter a number, 0 or more")],
+        widget=GovTextInput(),
+    )
+    end = IntegerField(
+        "Ends before character",
+        validators=[Optional(), NumberRange(min=1, message="Enter a number, 1 or more")],
+        widget=GovTextInput(),
+    )
+    themes = SelectMultipleField(
+        "Themes", choices=[], widget=GovCheckboxesInput(), validate_choice=False, coerce=str
+    )
+    save = SubmitField("Code passage", widget=GovSubmitInput())
+
+    def set_themes(self, entries) -> None:
+        choices = []
+        for entry in entries:
+            choices.append(SelectChoice(str(entry.theme.id), entry.theme.name))
+            choices += [
+                SelectChoice(str(s.id), f"{entry.theme.name} › {s.name}") for s in entry.subthemes
+            ]
+        self.themes.choices = choices
+
+    def theme_ids(self) -> list[int]:
+        return [int(v) for v in self.themes.data or [] if str(v).isdigit()]
+
+
+class DeleteForm(FlaskForm):
+    delete = SubmitField("Remove", widget=GovSubmitInput())

@@ -1,0 +1,191 @@
+"""Theme figures: frequencies, counts by sector and course phase, coder agreement,
+illustrative quotes and the de-identified list of coded excerpts.
+
+People are counted, not excerpts, for suppression: a theme raised by fewer than 5
+people shows neither its count of people nor of excerpts. Quotes carry a pseudonym
+and are masked for the names and emails of everyone in the cohort.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from lms.core.curriculum_loader import programme
+from lms.core.models import SECTORS, Cohort
+from lms.plugins.evaluation import suppression as s
+from lms.plugins.evaluation.coding import (
+    CodedExcerpt,
+    Masker,
+    author_sectors,
+    codebook,
+    current_excerpts,
+    pseudonym,
+)
+
+EXAMPLES_PER_THEME = 3
+
+
+def phases(cohort: Cohort) -> list[tuple[str, range]]:
+    """The course in thirds: early, middle and late weeks."""
+    weeks = programme(cohort.programme).number_of_weeks
+    third = max(1, -(-weeks // 3))
+    bounds = [(1, third), (third + 1, 2 * third), (2 * third + 1, weeks)]
+    names = ("Early", "Middle", "Late")
+    return [
+        (f"{name} (weeks {a} to {b})", range(a, b + 1))
+        for name, (a, b) in zip(names, bounds, strict=True)
+    ]
+
+
+def phase_of(week: int | None, course_phases) -> str:
+    for name, weeks in course_phases:
+        if week in weeks:
+            return name
+    return "Not tied to a week"
+
+
+def theme_tables(cohort: Cohort, report) -> list:
+    from lms.plugins.evaluation.figures import Table
+
+    entries = codebook(cohort.programme)
+    if not entries:
+        report.missing["themes"].append(
+            "The codebook has no themes yet: leads and tutors add them on the codebook page."
+        )
+        return []
+    excerpts = current_excerpts(cohort)
+    sectors = author_sectors(cohort)
+    course_phases = phases(cohort)
+    phase_names = [name for name, _ in course_phases] + ["Not tied to a week"]
+    passages, people = defaultdict(set), defaultdict(set)
+    by_sector = defaultdict(lambda: defaultdict(set))
+    by_phase = defaultdict(lambda: defaultdict(set))
+    examples = defaultdict(list)
+    for excerpt in excerpts:
+        author = excerpt.text.membership_id
+        ids = set()
+        for theme in excerpt.coding.themes:
+            ids.add(theme.id)
+            if theme.parent_id is not None:
+                ids.add(theme.parent_id)
+        for theme_id in ids:
+            passages[theme_id].add(excerpt.passage)
+            people[theme_id].add(author)
+            by_sector[theme_id][sectors.get(author, "other")].add(author)
+            by_phase[theme_id][phase_of(excerpt.text.week, course_phases)].add(author)
+            if excerpt.passage not in {e.passage for e in examples[theme_id]}:
+                examples[theme_id].append(excerpt)
+
+    ordered = []
+    for entry in entries:
+        ordered.append((entry.theme, entry.theme.name))
+        ordered += [(sub, f"{entry.theme.name} › {sub.name}") for sub in entry.subthemes]
+    frequency, sector_rows, phase_rows = [], [], []
+    masker = Masker(cohort) if excerpts else None
+    for theme, name in ordered:
+        n_people = len(people[theme.id])
+        enough = n_people == 0 or n_people >= s.threshold()
+        frequency.append(
+            [name, len(passages[theme.id]) if enough else s.fewer(), s.shown(n_people)]
+        )
+        sector_rows.append([name, *s.suppress_set([len(by_sector[theme.id][x]) for x in SECTORS])])
+        phase_rows.append([name, *(s.shown(len(by_phase[theme.id][p])) for p in phase_names)])
+        report.examples[name] = [
+            (masker(e.excerpt), pseudonym(cohort.id, e.text.membership_id), e.text.label)
+            for e in examples[theme.id][:EXAMPLES_PER_THEME]
+        ]
+    report.excerpt_rows = _excerpt_rows(cohort, excerpts, masker)
+    authors = {e.text.membership_id for e in excerpts}
+    enough = not authors or len(authors) >= s.threshold()
+    coded = len({e.passage for e in excerpts}) if enough else s.fewer()
+    report.theme_line = f"Passages coded: {coded}, written by {s.shown(len(authors))} people."
+    tables = [
+        Table(
+            "themes-frequency",
+            "How often each theme came up",
+            "themes",
+            ["Theme", "Excerpts", "People"],
+            frequency,
+            chart={"kind": "bar", "x": "Theme", "y": ["People"], "y_label": "People"},
+            description="Coded passages of consented reflections and survey answers, and "
+            "the number of different people who wrote them. A theme counts its sub-themes.",
+        ),
+        Table(
+            "themes-by-sector",
+            "People raising each theme, by sector",
+            "themes",
+            ["Theme", *(x.capitalize() for x in SECTORS)],
+            sector_rows,
+            description="Different people whose coded passages raised each theme, by sector.",
+        ),
+        Table(
+            "themes-by-phase",
+            "People raising each theme, by course phase",
+            "themes",
+            ["Theme", *phase_names],
+            phase_rows,
+            description="Different people whose coded passages raised each theme, by the "
+            "third of the course the text was written in.",
+        ),
+    ]
+    agreement = agreement_table(excerpts, ordered)
+    if agreement is not None:
+        tables.append(agreement)
+    return tables
+
+
+def agreement_table(excerpts: list[CodedExcerpt], ordered):
+    """Where two or more coders coded the same text: did they all use each theme?"""
+    from lms.plugins.evaluation.figures import Table
+
+    coders = defaultdict(set)
+    used = defaultdict(lambda: defaultdict(set))  # source -> theme id -> coders
+    for excerpt in excerpts:
+        source, coder = excerpt.text.source, excerpt.coding.coder_id
+        coders[source].add(coder)
+        for theme in excerpt.coding.themes:
+            used[source][theme.id].add(coder)
+    shared = [source for source, who in coders.items() if len(who) > 1]
+    if not shared:
+        return None
+    rows = []
+    for theme, name in ordered:
+        anyone = [src for src in shared if used[src].get(theme.id)]
+        agreed = [src for src in anyone if used[src][theme.id] == coders[src]]
+        if anyone:
+            rows.append([name, len(anyone), len(agreed), s.rate(len(agreed), len(anyone))])
+    return Table(
+        "themes-agreement",
+        "Agreement between coders",
+        "themes",
+        [
+            "Theme",
+            "Texts coded by two or more coders using it",
+            "All coders agreed",
+            "Agreement (%)",
+        ],
+        rows,
+        description="For texts coded by more than one coder: how often every coder of the "
+        "text used the theme when any did.",
+    )
+
+
+def _excerpt_rows(cohort: Cohort, excerpts: list[CodedExcerpt], masker) -> list[list]:
+    """The de-identified coded excerpts: pseudonym, where from, themes, masked words."""
+    rows = []
+    for excerpt in sorted(excerpts, key=lambda e: (e.text.week or 0, e.coding.id)):
+        rows.append(
+            [
+                excerpt.coding.id,
+                pseudonym(cohort.id, excerpt.text.membership_id),
+                excerpt.text.kind,
+                excerpt.text.label,
+                excerpt.text.week or "",
+                "; ".join(t.full_name for t in excerpt.coding.themes),
+                masker(excerpt.excerpt),
+            ]
+        )
+    return rows
+
+
+EXCERPT_COLUMNS = ["Coding", "Author (pseudonym)", "Kind", "Answer to", "Week", "Themes", "Excerpt"]

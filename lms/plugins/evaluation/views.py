@@ -1,0 +1,300 @@
+"""Evaluation pages: the lead's dashboard, charts, report downloads and cohort comparison;
+the codebook and coding pages for leads and tutors. Thin: the services do the work."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+
+from lms.core import audit
+from lms.core.permissions import requires, signed_in
+from lms.extensions import db
+from lms.plugins.evaluation import charts, coding, exports, figures
+from lms.plugins.evaluation.forms import CodingForm, DeleteForm, ThemeForm
+
+VIEW, CODE = "evaluation.view", "evaluation.code"
+TEXTS_PER_PAGE = 50
+ROWS_SHOWN = 100
+
+
+class EvaluationBlueprint(Blueprint):
+    # The coding script is used on signed-in pages only; serving it to signed-in people
+    # gives the static route the access rule every route must declare.
+    @signed_in
+    def send_static_file(self, filename):
+        return super().send_static_file(filename)
+
+
+bp = EvaluationBlueprint(
+    "evaluation",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/evaluation/static",
+)
+
+
+@bp.context_processor
+def helpers() -> dict:
+    return {
+        "describe": charts.describe,
+        "sections": figures.SECTIONS,
+        "rows_shown": ROWS_SHOWN,
+    }
+
+
+# -- the lead's dashboard, charts and report ---------------------------------------------
+
+
+@bp.route("/cohorts/<slug>/evaluation")
+@requires(VIEW)
+def dashboard():
+    report = figures.build_report(g.cohort)
+    return render_template("evaluation/dashboard.html", cohort=g.cohort, report=report)
+
+
+@bp.route("/cohorts/<slug>/evaluation/charts/<key>.svg")
+@requires(VIEW)
+def chart(key):
+    return _chart(key)
+
+
+@bp.route("/cohorts/<slug>/evaluation/themes/<key>.svg")
+@requires(CODE)
+def theme_chart(key):
+    # Coders see the theme figures (not the rest of the dashboard): only theme charts here.
+    if not key.startswith("themes-"):
+        abort(404)
+    return _chart(key)
+
+
+def _chart(key: str):
+    report = figures.build_report(g.cohort, figures.parts_for_chart(key))
+    table = report.table(key)
+    if table is None or not table.chart:
+        abort(404)
+    response = current_app.response_class(charts.render(table), mimetype="image/svg+xml")
+    # matplotlib styles its shapes with style attributes. This document holds no script
+    # and no typed text, so inline styles are allowed for it alone; nothing else is.
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
+    )
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@bp.route("/cohorts/<slug>/evaluation/report")
+@requires(VIEW)
+def printable():
+    report = figures.build_report(g.cohort)
+    return render_template(
+        "evaluation/report.html",
+        cohort=g.cohort,
+        report=report,
+        notes=exports.method_notes(report),
+    )
+
+
+DOWNLOADS = {
+    "docx": (
+        exports.report_docx,
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
+    "xlsx": (
+        exports.report_xlsx,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+    "zip": (exports.report_csv_zip, "application/zip"),
+}
+
+
+@bp.route("/cohorts/<slug>/evaluation/report.<fmt>")
+@requires(VIEW)
+def download(fmt):
+    if fmt not in DOWNLOADS:
+        abort(404)
+    make, mimetype = DOWNLOADS[fmt]
+    body = make(figures.build_report(g.cohort))
+    return _attachment(body, mimetype, f"evaluation-{g.cohort.slug}.{fmt}", fmt)
+
+
+@bp.route("/cohorts/<slug>/evaluation/coded-excerpts.csv")
+@requires(VIEW)
+def excerpts_csv():
+    report = figures.build_report(g.cohort, ("themes",))
+    body = exports.excerpts_csv(report).encode("utf-8-sig")
+    return _attachment(body, "text/csv", f"coded-excerpts-{g.cohort.slug}.csv", "csv")
+
+
+def _attachment(body: bytes, mimetype: str, filename: str, fmt: str):
+    audit.record(
+        "data.exported", current_user, cohort=g.cohort, what="evaluation report", format=fmt
+    )
+    db.session.commit()
+    response = current_app.response_class(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/evaluation/compare")
+@requires(VIEW)
+def compare():
+    from lms.plugins.evaluation.compare import comparable_cohorts, comparison
+
+    available = comparable_cohorts(current_user)
+    chosen_slugs = request.args.getlist("cohort")
+    chosen = [c for c in available if c.slug in chosen_slugs] or available[:4]
+    return render_template(
+        "evaluation/compare.html",
+        available=available,
+        chosen=chosen,
+        rows=comparison(chosen) if chosen else [],
+    )
+
+
+# -- the codebook ---------------------------------------------------------------------------
+
+
+@bp.route("/cohorts/<slug>/evaluation/codebook", methods=["GET", "POST"])
+@requires(CODE)
+def codebook():
+    entries = coding.codebook(g.cohort.programme)
+    form = ThemeForm()
+    form.set_parents(entries)
+    if form.validate_on_submit() and _save_theme(form, None):
+        return redirect(url_for(".codebook", slug=g.cohort.slug))
+    return render_template("evaluation/codebook.html", cohort=g.cohort, entries=entries, form=form)
+
+
+@bp.route("/cohorts/<slug>/evaluation/codebook/<int:theme_id>", methods=["GET", "POST"])
+@requires(CODE)
+def edit_theme(theme_id):
+    theme = coding.theme_in(g.cohort.programme, theme_id)
+    if theme is None:
+        abort(404)
+    form = ThemeForm(obj=theme if request.method == "GET" else None)
+    if request.method == "GET":
+        form.parent.data = str(theme.parent_id or "")
+    form.set_parents(coding.codebook(g.cohort.programme), exclude=theme.id)
+    if form.validate_on_submit() and _save_theme(form, theme):
+        return redirect(url_for(".codebook", slug=g.cohort.slug))
+    return render_template("evaluation/theme.html", cohort=g.cohort, theme=theme, form=form)
+
+
+def _save_theme(form: ThemeForm, theme) -> bool:
+    try:
+        saved = coding.save_theme(
+            g.cohort.programme,
+            form.name.data,
+            form.definition.data,
+            form.example.data,
+            form.parent_id(),
+            theme=theme,
+        )
+    except coding.Problems as problems:
+        db.session.rollback()
+        for name, message in problems.problems.items():
+            getattr(form, name).errors = [message]
+        return False
+    db.session.commit()
+    flash(f"Theme saved: {saved.full_name}")
+    return True
+
+
+# -- coding ----------------------------------------------------------------------------------
+
+
+@bp.route("/cohorts/<slug>/evaluation/texts")
+@requires(CODE)
+def texts():
+    found = sorted(
+        coding.codable_texts(g.cohort).values(), key=lambda t: (t.week or 0, t.label, t.source)
+    )
+    page = max(1, request.args.get("page", 1, type=int))
+    pages = max(1, -(-len(found) // TEXTS_PER_PAGE))
+    shown = found[(page - 1) * TEXTS_PER_PAGE : page * TEXTS_PER_PAGE]
+    counts = {}
+    for item in coding.current_excerpts(g.cohort):
+        counts[item.text.source] = counts.get(item.text.source, 0) + 1
+    return render_template(
+        "evaluation/texts.html",
+        cohort=g.cohort,
+        texts=shown,
+        counts=counts,
+        page=page,
+        pages=pages,
+        total=len(found),
+        pseudonym=lambda text: coding.pseudonym(g.cohort.id, text.membership_id),
+    )
+
+
+@bp.route("/cohorts/<slug>/evaluation/texts/<source>", methods=["GET", "POST"])
+@requires(CODE)
+def code_text(source):
+    text = coding.codable_text(g.cohort, source)
+    if text is None:
+        abort(404)
+    entries = coding.codebook(g.cohort.programme)
+    form = CodingForm()
+    form.set_themes(entries)
+    if form.validate_on_submit():
+        try:
+            coding.add_coding(
+                g.cohort,
+                current_user,
+                source,
+                form.excerpt.data,
+                form.theme_ids(),
+                start=form.start.data,
+                end=form.end.data,
+            )
+        except coding.Problems as problems:
+            db.session.rollback()
+            for name, message in problems.problems.items():
+                getattr(form, name).errors = [message]
+        else:
+            db.session.commit()
+            flash("Passage coded")
+            return redirect(url_for(".code_text", slug=g.cohort.slug, source=source))
+    return render_template(
+        "evaluation/code.html",
+        cohort=g.cohort,
+        text=text,
+        author=coding.pseudonym(g.cohort.id, text.membership_id),
+        excerpts=coding.current_excerpts(g.cohort, source),
+        entries=entries,
+        form=form,
+        delete_form=DeleteForm(),
+    )
+
+
+@bp.route("/cohorts/<slug>/evaluation/codings/<int:coding_id>/delete", methods=["POST"])
+@requires(CODE)
+def delete_coding(coding_id):
+    form = DeleteForm()
+    source = request.form.get("source", "")
+    if not form.validate_on_submit() or not coding.delete_coding(g.cohort, coding_id, current_user):
+        abort(404)
+    db.session.commit()
+    flash("Coding removed")
+    if coding.SOURCE_PATTERN.match(source):
+        return redirect(url_for(".code_text", slug=g.cohort.slug, source=source))
+    return redirect(url_for(".texts", slug=g.cohort.slug))
+
+
+@bp.route("/cohorts/<slug>/evaluation/themes")
+@requires(CODE)
+def themes():
+    report = figures.build_report(g.cohort, ("themes",))
+    return render_template("evaluation/themes.html", cohort=g.cohort, report=report)
