@@ -43,5 +43,9 @@ lock:
 lint:
 	$(BIN)/ruff check .
 
+# Refresh the README's pictures (docs/screenshots/*.png) from the demo cohort.
+screenshots: setup
+	$(BIN)/python scripts/screenshots.py
+
 clean:
 	rm -rf $(VENV) node_modules lms/static/govuk lms/static/app.css

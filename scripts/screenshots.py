@@ -1,0 +1,168 @@
+"""Screenshots of the main pages of the demo cohort, into docs/screenshots/*.png.
+
+    python scripts/screenshots.py [--today 2026-11-18] [--out docs/screenshots]
+
+Builds the demo cohort (`lms demo`'s) in a throwaway SQLite database with today's date
+pinned, serves the app on 127.0.0.1 and photographs each page in system Chromium at
+1280 CSS px wide (full page). The same date gives the same pages, so the PNGs only change
+when the pages do. Plugins disabled with LMS_DISABLED_PLUGINS are left out, as in the app.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PINNED_TODAY = date(2026, 11, 18)  # a Wednesday, in course week 10 of the demo cohort
+WIDTH = 1280
+
+BAD_ROSTER = (
+    "email,given_name,family_name,role,sector,organisation,job_title,area,tutor_group,"
+    "lived_experience\r\n"
+    "aoife.byrne@example.org,Aoife,Byrne,trainee,voluntary,Carers Network,Support worker,"
+    "Belfast,Group A,yes\r\n"
+    "sean.at.example.org,Seán,Kelly,trainee,statutory,Belfast Trust,Social worker,"
+    "Belfast,Group B,no\r\n"
+    "mary@example.org,Mary,Quinn,boss,charity,Age Well,Manager,Derry,Group A,maybe\r\n"
+)
+
+
+@dataclass(frozen=True)
+class Shot:
+    name: str  # docs/screenshots/<name>.png
+    who: str | None  # "trainee", "tutor", "lead" or None (signed out)
+    path: str  # relative to the cohort, or absolute when it starts with "/"
+    what: str
+    plugin: str | None = None  # left out when this plugin is disabled
+
+
+SHOTS = [
+    Shot("sign-in", None, "/sign-in", "Sign in"),
+    Shot("trainee-dashboard", "trainee", "/dashboard", "A trainee's dashboard"),
+    Shot("week", "trainee", "weeks/{week}", "This week's page"),
+    Shot("progress", "trainee", "progress", "The 35-week progress view"),
+    Shot("cohort-schedule", "lead", "", "The cohort's schedule, with its break"),
+    Shot("lead-members", "lead", "members", "Members, for the programme lead"),
+    Shot("roster-import-errors", "lead", "roster", "A roster import with problems"),
+    Shot(
+        "reflection-editor",
+        "trainee",
+        "reflections/weeks/{week}",
+        "This week's reflection, in the editor",
+        "reflections",
+    ),
+    Shot(
+        "initiative", "trainee", "initiatives/mine", "A trainee's change initiative", "initiatives"
+    ),
+    Shot("review-queue", "tutor", "reflections/review", "A tutor's review queue", "reflections"),
+    Shot("survey-results", "lead", "surveys/results", "Survey results, paired", "surveys"),
+    Shot("evaluation-dashboard", "lead", "evaluation", "The evaluation dashboard", "evaluation"),
+]
+# Demo logins are keyed by role; tutors by their group.
+LOGIN_OF = {"trainee": "trainee", "tutor": "tutor (Group A)", "lead": "lead"}
+
+
+def take_screenshots(out: Path, today: date) -> list[Path]:
+    from playwright.sync_api import sync_playwright
+
+    from lms import create_app
+    from lms.core.clock import today as pinned_today
+    from lms.core.cohorts import schedule_of
+    from lms.core.demo import DEMO_PASSWORD, create_demo
+    from lms.extensions import db
+    from lms.migrations_support import upgrade_database
+    from tests.browser.support import DESKTOP, LiveServer, launch_chromium
+
+    out.mkdir(parents=True, exist_ok=True)
+    taken = []
+    with tempfile.TemporaryDirectory() as tmp:
+        app = create_app(
+            {
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/screenshots.sqlite3",
+                "SECRET_KEY": "screenshots-only",
+                "TODAY": today.isoformat(),
+                "MAIL_BACKEND": "memory",
+                "COOKIE_SECURE": False,
+                "RATELIMIT_ENABLED": False,
+            }
+        )
+        with app.app_context():
+            upgrade_database()
+            cohort, logins = create_demo(today)
+            db.session.commit()
+            slug = cohort.slug
+            week = max(schedule_of(cohort).position(pinned_today()).week, 1)
+            emails = dict(logins)
+        server = LiveServer(app).start()
+        try:
+            with sync_playwright() as playwright:
+                browser = launch_chromium(playwright)
+                pages = {}
+                for who in (None, *LOGIN_OF):
+                    context = browser.new_context(
+                        base_url=server.url, viewport={**DESKTOP, "width": WIDTH}
+                    )
+                    page = context.new_page()
+                    if who:
+                        page.goto("/sign-in")
+                        page.get_by_label("Email address").fill(emails[LOGIN_OF[who]])
+                        page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
+                        page.get_by_role("button", name="Sign in").click()
+                        page.wait_for_url("**/dashboard")
+                    pages[who] = page
+                plugins = app.extensions["lms"]
+                for shot in SHOTS:
+                    if shot.plugin and plugins.get_plugin(shot.plugin) is None:
+                        continue
+                    page = pages[shot.who]
+                    path = shot.path.format(week=week)
+                    page.goto(path if path.startswith("/") else f"/cohorts/{slug}/{path}")
+                    if shot.name == "roster-import-errors":
+                        page.get_by_label("Roster file (CSV)").set_input_files(
+                            files=[
+                                {
+                                    "name": "roster.csv",
+                                    "mimeType": "text/csv",
+                                    "buffer": BAD_ROSTER.encode(),
+                                }
+                            ]
+                        )
+                        page.get_by_role("button", name="Import roster").click()
+                        page.get_by_role("table", name="Problems in the file").wait_for()
+                    page.wait_for_load_state("load")
+                    target = out / f"{shot.name}.png"
+                    page.screenshot(
+                        path=str(target), full_page=True, animations="disabled", caret="hide"
+                    )
+                    taken.append(target)
+                    print(
+                        f"{target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}"
+                        f": {shot.what}"
+                    )
+                browser.close()
+        finally:
+            server.stop()
+            with app.app_context():
+                db.engine.dispose()
+    if server.errors:
+        raise SystemExit(f"the app raised while taking screenshots: {server.errors!r}")
+    return taken
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--today", type=date.fromisoformat, default=PINNED_TODAY)
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    args = parser.parse_args(argv)
+    take_screenshots(args.out.resolve(), args.today)
+
+
+if __name__ == "__main__":
+    main()
