@@ -43,6 +43,10 @@ lock:
 lint:
 	$(BIN)/ruff check .
 
+# Performance on a national-scale dataset (several minutes; not part of make test).
+bench: setup
+	$(BIN)/python -m benchmarks.run
+
 # Refresh the README's pictures (docs/screenshots/*.png) from the demo cohort.
 screenshots: setup
 	$(BIN)/python scripts/screenshots.py

@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -17,6 +18,8 @@ def create_app(config: dict | None = None) -> Flask:
     Nothing here touches the database, so the app starts before migrations run."""
     instance_path = os.environ.get("LMS_INSTANCE_PATH") or str(PROJECT_ROOT / "instance")
     app = Flask(__name__, instance_path=os.path.abspath(instance_path))
+    # Ids in URLs beyond what the database can hold are "not found", not a crash.
+    app.url_map.converters["int"] = BoundedIntegerConverter
     configure_settings(app, config or {})
     init_extensions(app)
 
@@ -112,3 +115,9 @@ def with_driver(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
     return url
+
+
+class BoundedIntegerConverter(IntegerConverter):
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)  # PostgreSQL INTEGER
+        super().__init__(map, *args, **kwargs)

@@ -5,8 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-ROLES = ("trainee", "tutor", "lead")
-"""Roles a member can hold in a cohort. `admin` is a site-wide flag on the user."""
+ROLES = ("trainee", "tutor", "lead", "expert")
+"""Roles a member can hold in a cohort. `admin` is a site-wide flag on the user.
+
+`expert` is an expert by experience: a service user or carer invited to the cohort as a
+reviewer. Capabilities name their roles explicitly, so an expert holds only what is
+declared for "expert" (the initiatives plugin's `initiatives.review`)."""
+
+ROLE_NAMES = {
+    "trainee": "Trainee",
+    "tutor": "Tutor",
+    "lead": "Lead",
+    "expert": "Expert by experience",
+}
 
 
 @dataclass(frozen=True)
@@ -58,7 +69,7 @@ class CodableText:
     drops out of every coding view and export at the next read."""
 
     source: str  # stable key, "<plugin>:<record id>:<part>", e.g. "reflections:123:analysis"
-    kind: str  # "reflection" | "survey"
+    kind: str  # "reflection" | "survey" | "initiative"
     label: str  # what it answers, without names, e.g. "Week 3 reflection: Analysis"
     text: str
     membership_id: int  # the author's membership; the evaluation shows a pseudonym only

@@ -161,3 +161,75 @@ def lms_codable_texts(cohort, sources):
     texts that have codings, so this must be cheap: one or two queries). A source key
     is ``"<plugin>:<record id>:<part>"`` with no ``/`` or whitespace, and must keep
     naming the same text; if the text itself changes, codings of it drop out."""
+
+
+# -- JSON API ----------------------------------------------------------------------
+
+
+@hookspec
+def lms_api_endpoints():
+    """Return the JSON API endpoints this plugin offers, as a list of dicts.
+
+    The `api` plugin serves them under ``/api/v1`` and documents them in its OpenAPI
+    document; without it they are simply not served. Plugins import nothing from it:
+    a handler gets an ``ApiCall`` and uses only these attributes of it. Keys:
+
+    - ``"name"``: unique operation id, ``"<plugin>.<verb>"``, e.g. ``"reflections.list"``.
+    - ``"method"``: ``"GET"``, ``"POST"``, ``"PUT"``, ``"PATCH"`` or ``"DELETE"``.
+    - ``"path"``: below ``/api/v1``, OpenAPI style, e.g. ``"/cohorts/{slug}/reflections"``.
+      ``{slug}`` always names a cohort.
+    - ``"summary"``; optional ``"description"``.
+    - ``"handler"``: ``handler(call)``; see below. Returns what ``"response"`` describes
+      (pydantic model instances, or objects/dicts it can validate).
+    - ``"scope"``: ``"read"`` (default; any token) or ``"write"`` (read-write tokens).
+    - ``"capability"``: required with ``{slug}``: checked exactly as
+      ``lms.core.permissions.requires`` does (unknown cohort 404, not allowed 403).
+    - ``"path_params"``: JSON Schema of each path parameter but ``slug``, e.g.
+      ``{"week": {"type": "integer", "minimum": 1, "description": "..."}}``; integers
+      become ``int`` routes, and values outside ``minimum``/``maximum``/``enum`` are 404.
+    - ``"query"``: a pydantic model of the query parameters (invalid: 422).
+    - ``"body"``: a pydantic model (or type) of the JSON body, validated strictly:
+      wrong types and unknown fields are 422 naming the field; nothing reaches the handler.
+    - ``"response"``: a pydantic model or type (e.g. ``list[Model]``) of the success body.
+    - ``"status"``: success status (default 200).
+    - ``"errors"``: ``{status: description}`` of other problems the handler raises, e.g.
+      ``{409: "A newer version was saved"}`` (401, 403, 404, 422, 429 are added as needed).
+
+    ``call`` has ``user``, ``cohort`` and ``membership`` (None for admins who are not
+    members; checked with the capability), ``params`` (path values), ``query``, ``body``,
+    and ``problem(status, title, detail=None, type=None, **extra)``, ``not_found()``,
+    ``invalid({field: message})`` to stop with an RFC 9457 problem. The api plugin commits
+    the session after the handler returns, and rolls back on any problem. Object-level
+    checks (is this yours?) stay in the plugin's services, as for its pages."""
+
+
+# -- batched task lists --------------------------------------------------------------
+
+
+@hookspec
+def lms_member_tasks(membership, weeks):
+    """Return ``{week: [Task, ...]}`` for trainee `membership` in each of `weeks` (ints).
+
+    The batched form of `lms_week_tasks`, for pages showing many weeks at once (the
+    35-week progress view): answer in a fixed number of queries however many weeks are
+    asked for. The tasks of a week must be those `lms_week_tasks(membership, week)`
+    returns. Weeks with no task may be left out. A plugin implementing only
+    `lms_week_tasks` is still asked week by week."""
+
+
+# -- links between plugins ------------------------------------------------------------
+
+
+@hookspec
+def lms_member_week_links(members, weeks, viewer):
+    """Return ``{(membership_id, week): (label, url)}``: links to what each of `members`
+    wrote in course weeks `weeks` that `viewer` may read, or {} (or None).
+
+    `members` are memberships of one cohort; `weeks` a collection of week numbers;
+    `viewer` is the reading user's membership of that cohort, or None (e.g. an admin
+    outside the cohort). Apply your own access rules: a link is only returned if
+    `viewer` may open it (e.g. the reflections plugin links a trainee's own entries, and
+    for their tutor the submitted entries shared with tutors; nothing for anyone else).
+    Used, for example, by the initiatives plugin to link a trainee's weekly story from
+    the weeks an initiative's status has held. Must run a fixed number of queries
+    whatever the number of members; called within a request (so `url_for` works)."""

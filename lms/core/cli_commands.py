@@ -56,8 +56,43 @@ def curriculum_check(path: str | None) -> None:
         raise SystemExit(1)
 
 
+@click.group("bench", help="Benchmark tooling (needs the repository's benchmarks/ folder).")
+def bench_group() -> None:
+    pass
+
+
+@bench_group.command("seed", help="Fill the database with a national-scale dataset.")
+@click.option("--members", default=10_000, show_default=True, help="Trainees in all.")
+@click.option("--cohorts", default=50, show_default=True)
+@with_appcontext
+def bench_seed(members: int, cohorts: int) -> None:
+    # Benchmarks are tooling beside the package (in a clone, not an installed wheel):
+    # import them only here, from the project folder the package runs from.
+    import sys
+
+    from lms import PROJECT_ROOT
+
+    if (PROJECT_ROOT / "benchmarks").is_dir() and str(PROJECT_ROOT) not in sys.path:
+        sys.path.append(str(PROJECT_ROOT))
+    try:
+        from benchmarks.seed import seed
+    except ModuleNotFoundError as missing:
+        if missing.name != "benchmarks":
+            raise
+        raise click.ClickException(
+            "benchmarks/ was not found: run `lms bench seed` from the repository's root folder."
+        ) from None
+    from lms.core.clock import today
+
+    cohorts = max(1, min(cohorts, members))
+    with click.progressbar(length=members, label="Seeding trainees") as bar:
+        seeded = seed(members, cohorts, today=today(), progress=bar.update)
+    for table, number in sorted(seeded.counts.items()):
+        click.echo(f"{table:28} {number:>9,}")
+
+
 def core_commands() -> list:
     from lms.core.cohort_cli import cohort_commands
     from lms.core.demo import demo_command
 
-    return [plugins_group, demo_command, *cohort_commands()]
+    return [plugins_group, demo_command, bench_group, *cohort_commands()]

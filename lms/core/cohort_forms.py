@@ -29,7 +29,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
-from lms.contracts import ROLES
+from lms.contracts import ROLE_NAMES, ROLES
 from lms.core.models import SECTORS
 from lms.core.schedule import WEEKDAYS
 
@@ -64,8 +64,21 @@ class BreakDatesField(TextAreaField):
             raise ValueError(str(error)) from None
 
 
+class ThreePartDateField(DateField):
+    """A date in day, month and year boxes. The GOV.UK widget can only show the form
+    again with exactly three parts, which a hand-made request may not send."""
+
+    def process_formdata(self, valuelist):
+        if len(valuelist) != 3:
+            self.raw_data, self.data = ["", "", ""], None
+            if valuelist:
+                raise ValueError("Enter the date as a day, month and year")
+            return
+        super().process_formdata(valuelist)
+
+
 class ScheduleForm(FlaskForm):
-    start_date = DateField(
+    start_date = ThreePartDateField(
         "Date of the first session",
         format="%d %m %Y",
         widget=GovDateInput(),
@@ -117,7 +130,7 @@ class CohortForm(ScheduleForm):
 class MemberForm(FlaskForm):
     role = RadioField(
         "Role",
-        choices=[SelectChoice(r, r.capitalize()) for r in ROLES],
+        choices=[SelectChoice(r, ROLE_NAMES[r]) for r in ROLES],
         widget=GovRadioInput(),
         validators=[InputRequired(message="Choose a role")],
     )

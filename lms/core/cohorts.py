@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -110,7 +111,14 @@ def _break_mondays(breaks) -> list[date]:
 
 def schedule_of(cohort: Cohort) -> Schedule:
     weeks = load_programme(cohort.programme).number_of_weeks
-    return build_schedule(cohort.start_date, weeks, cohort.break_dates)
+    return _schedule(cohort.start_date, weeks, tuple(cohort.break_dates))
+
+
+@lru_cache(maxsize=1024)
+def _schedule(start: date, weeks: int, breaks: tuple[date, ...]) -> Schedule:
+    # Pages ask for a cohort's schedule once per week or member shown; the dates only
+    # depend on these arguments, so each distinct schedule is worked out once.
+    return build_schedule(start, weeks, breaks)
 
 
 def position_of(cohort: Cohort, today: date) -> Position:
@@ -161,7 +169,16 @@ def group_by_name(cohort: Cohort, name: str) -> TutorGroup:
 
 
 def memberships_of(user: User) -> list[Membership]:
-    return list(
+    """The user's current memberships, newest first, with cohorts and groups loaded.
+
+    Several plugins ask for them on every page (navigation, panels): a GET request,
+    which changes no membership, reads them once."""
+    from flask import g, has_request_context, request
+
+    reading = has_request_context() and request.method in ("GET", "HEAD")
+    if reading and user.id in g.setdefault("lms_memberships", {}):
+        return list(g.lms_memberships[user.id])
+    found = list(
         db.session.scalars(
             select(Membership)
             .where(Membership.user_id == user.id, Membership.withdrawn_at.is_(None))
@@ -169,6 +186,9 @@ def memberships_of(user: User) -> list[Membership]:
             .order_by(Membership.created_at.desc())
         )
     )
+    if reading:
+        g.lms_memberships[user.id] = found
+    return list(found)
 
 
 def update_membership(membership: Membership, *, withdrawn: bool, **fields) -> None:

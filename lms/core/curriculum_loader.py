@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 
 import yaml
-from flask import Flask, current_app
+from flask import Flask, current_app, has_request_context, request
 from pydantic import BaseModel, ValidationError
 
 from lms.core.curriculum import (
@@ -328,6 +328,15 @@ class CurriculumStore:
         )
 
     def get(self, slug: str) -> Programme:
+        # Pages ask for the programme dozens of times (once per week shown); looking at
+        # every file each time cost more than the page. Within a request, look once.
+        seen = request.environ.setdefault("lms.curriculum", {}) if has_request_context() else {}
+        if slug in seen:
+            return seen[slug]
+        seen[slug] = self._get(slug)
+        return seen[slug]
+
+    def _get(self, slug: str) -> Programme:
         folder = self.root / slug
         if "/" in slug or not (folder / "programme.yaml").is_file():
             raise KeyError(slug)

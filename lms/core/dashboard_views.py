@@ -41,8 +41,9 @@ def _section(membership, on: date):
             section["starts"] = schedule.session_date(1)
     elif membership.role == "tutor":
         section["grid"] = progress.group_grid(cohort, membership.tutor_group, on)
-    else:
+    elif membership.role == "lead":
         section["counts"] = counts_by_sector(cohort)
+    # An expert by experience sees only what plugins put in their panels.
     return section
 
 

@@ -39,9 +39,12 @@ def lms_blueprints():
 def lms_nav_items(user):
     items = [
         NavItem("Dashboard", "dashboard.home", order=0),
-        NavItem("Cohorts", "cohorts.index", order=90),
         NavItem("Your account", "admin.account", order=95),
     ]
+    # Experts by experience see only what they review, not the cohort pages.
+    roles = {m.role for m in user.memberships if m.withdrawn_at is None}
+    if not roles or roles - {"expert"}:
+        items.append(NavItem("Cohorts", "cohorts.index", order=90))
     if user.is_admin:
         items.append(NavItem("People", "admin.users", order=96))
     return items

@@ -1,7 +1,7 @@
 """What each role sees of progress: a trainee's weeks, a tutor group's grid.
 
-Plugins supply the substance through hooks (`lms_week_tasks`,
-`lms_member_week_statuses`); this module arranges it by course week."""
+Plugins supply the substance through hooks (`lms_week_tasks` and its batched form
+`lms_member_tasks`, `lms_member_week_statuses`); this module arranges it by course week."""
 
 from __future__ import annotations
 
@@ -38,6 +38,29 @@ def week_tasks(membership: Membership, week: int) -> list[Task]:
     return _manager().results("lms_week_tasks", membership=membership, week=week)
 
 
+def member_tasks(membership: Membership, weeks: list[int]) -> dict[int, list[Task]]:
+    """Tasks of many weeks at once: each plugin's `lms_member_tasks` if it has one (a
+    fixed number of queries), else its `lms_week_tasks` week by week. Plugins are asked
+    in the order `lms_week_tasks` calls them, so each week lists its tasks as before."""
+    manager = _manager()
+    batched = {impl.plugin_name: impl for impl in manager.hook.lms_member_tasks.get_hookimpls()}
+    # pluggy calls the most recently registered implementation first.
+    single = list(reversed(manager.hook.lms_week_tasks.get_hookimpls()))
+    names = [impl.plugin_name for impl in single]
+    names += [name for name in reversed(list(batched)) if name not in names]
+    by_week = {impl.plugin_name: impl for impl in single}
+    tasks: dict[int, list[Task]] = {week: [] for week in weeks}
+    for name in names:
+        if name in batched:
+            found = batched[name].function(membership=membership, weeks=list(weeks)) or {}
+            for week in weeks:
+                tasks[week].extend(found.get(week) or [])
+        else:
+            for week in weeks:
+                tasks[week].extend(by_week[name].function(membership=membership, week=week) or [])
+    return tasks
+
+
 @dataclass
 class WeekProgress:
     number: int
@@ -62,14 +85,16 @@ def trainee_progress(membership: Membership, today: date) -> list[WeekProgress]:
     course = programme(cohort.programme)
     schedule = schedule_of(cohort)
     position = schedule.position(today)
+    numbers = list(range(1, course.number_of_weeks + 1))
+    tasks = member_tasks(membership, numbers)
     weeks = []
-    for number in range(1, course.number_of_weeks + 1):
+    for number in numbers:
         weeks.append(
             WeekProgress(
                 number=number,
                 title=course.week(number).title,
                 session_date=schedule.session_date(number),
-                tasks=week_tasks(membership, number),
+                tasks=tasks[number],
                 is_current=position.kind == "week" and position.week == number,
             )
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request, url_for
+from flask import Flask, g, render_template, request, url_for
 from flask_limiter.errors import RateLimitExceeded
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -58,6 +58,16 @@ def init_web(app: Flask) -> None:
 def nav_items_for_current_user(app: Flask) -> list[dict]:
     if not current_user.is_authenticated:
         return []
+    # Context processors run for every template rendered, and form widgets render one
+    # each: work the navigation out once per request, not once per form field.
+    cached = g.get("lms_nav_items")
+    if cached is not None and cached[0] == current_user.get_id():
+        return cached[1]
+    g.lms_nav_items = (current_user.get_id(), _nav_items(app))
+    return g.lms_nav_items[1]
+
+
+def _nav_items(app: Flask) -> list[dict]:
     manager = app.extensions["lms"]
     items: list[NavItem] = sorted(
         manager.results("lms_nav_items", user=current_user), key=lambda item: item.order

@@ -234,3 +234,12 @@ def focused_text(page) -> str:
 def error_link(page, message):
     """The link to a field's error in the page's GOV.UK error summary."""
     return page.locator(".govuk-error-summary").get_by_role("link", name=message)
+
+
+def wait_for_image(page, image, timeout: float = 30_000) -> None:
+    """Wait until the image (a locator) has loaded and has a size: not broken.
+
+    Charts are drawn on request, which takes a while on a busy machine."""
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=image.element_handle(), timeout=timeout
+    )

@@ -9,6 +9,8 @@ import pytest
 from docx import Document
 from playwright.sync_api import expect
 
+from tests.browser.support import wait_for_image
+
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(180)]
 
 
@@ -25,10 +27,9 @@ def test_lead_reads_the_evaluation_and_downloads_the_report(
     expect(page.get_by_role("heading", level=2, name="Summary")).to_be_visible()
     tables = page.locator(".lms-evaluation-figure table")
     assert tables.count() > 0
-    page.wait_for_load_state("load")  # the charts are images
     for chart in page.locator("img.lms-evaluation-chart").all():
         expect(chart).to_have_attribute("alt", re.compile(r"\w"))
-        assert chart.evaluate("img => img.complete && img.naturalWidth > 0"), chart
+        wait_for_image(page, chart)
     audit(page, "evaluation dashboard")
 
     with page.expect_download() as download_info:

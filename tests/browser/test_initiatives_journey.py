@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.support import error_link
+from tests.browser.support import error_link, wait_for_image
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(120)]
 
@@ -122,8 +122,8 @@ def test_trainee_records_an_initiative_and_its_progress(
     assert svg.status == 200
     assert svg.headers["content-type"].startswith("image/svg+xml")
     assert "<svg" in svg.text()
-    if javascript:  # the image loaded and has a size
-        assert chart.evaluate("img => img.complete && img.naturalWidth > 0")
+    if javascript:  # the image loads and has a size
+        wait_for_image(page, chart)
     data = page.get_by_role("table", name=re.compile("^The journey as a table"))
     rows = data.locator("tbody tr")
     expect(rows).to_have_count(2)

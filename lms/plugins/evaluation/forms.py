@@ -51,7 +51,11 @@ class ThemeForm(FlaskForm):
 
     def parent_id(self) -> int | None:
         value = (self.parent.data or "").strip()
-        return int(value) if value.isdigit() else None
+        # isdigit() alone accepts digits int() refuses, such as "²".
+        if not (value.isascii() and value.isdigit()):
+            return None
+        # An id past the database's integer range names no theme (and would not bind).
+        return min(int(value), 2**31)
 
 
 class CodingForm(FlaskForm):
@@ -86,7 +90,7 @@ class CodingForm(FlaskForm):
         self.themes.choices = choices
 
     def theme_ids(self) -> list[int]:
-        return [int(v) for v in self.themes.data or [] if str(v).isdigit()]
+        return [int(v) for v in self.themes.data or [] if str(v).isascii() and str(v).isdigit()]
 
 
 class DeleteForm(FlaskForm):

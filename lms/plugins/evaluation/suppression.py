@@ -30,7 +30,8 @@ def fewer() -> str:
 
 
 def is_hidden(cell) -> bool:
-    return isinstance(cell, str) and (cell.startswith("fewer than") or cell == HIDDEN)
+    # Plugins word it their own way ("Fewer than 5 responses"): match any case.
+    return isinstance(cell, str) and (cell.lower().startswith("fewer than") or cell == HIDDEN)
 
 
 def shown(count: int) -> int | str:

@@ -174,7 +174,8 @@ def codebook():
     form.set_parents(entries)
     if form.validate_on_submit() and _save_theme(form, None):
         return redirect(url_for(".codebook", slug=g.cohort.slug))
-    return render_template("evaluation/codebook.html", cohort=g.cohort, entries=entries, form=form)
+    page = render_template("evaluation/codebook.html", cohort=g.cohort, entries=entries, form=form)
+    return page, 400 if form.errors else 200
 
 
 @bp.route("/cohorts/<slug>/evaluation/codebook/<int:theme_id>", methods=["GET", "POST"])
@@ -189,7 +190,8 @@ def edit_theme(theme_id):
     form.set_parents(coding.codebook(g.cohort.programme), exclude=theme.id)
     if form.validate_on_submit() and _save_theme(form, theme):
         return redirect(url_for(".codebook", slug=g.cohort.slug))
-    return render_template("evaluation/theme.html", cohort=g.cohort, theme=theme, form=form)
+    page = render_template("evaluation/theme.html", cohort=g.cohort, theme=theme, form=form)
+    return page, 400 if form.errors else 200
 
 
 def _save_theme(form: ThemeForm, theme) -> bool:
@@ -267,7 +269,7 @@ def code_text(source):
             db.session.commit()
             flash("Passage coded")
             return redirect(url_for(".code_text", slug=g.cohort.slug, source=source))
-    return render_template(
+    page = render_template(
         "evaluation/code.html",
         cohort=g.cohort,
         text=text,
@@ -277,6 +279,7 @@ def code_text(source):
         form=form,
         delete_form=DeleteForm(),
     )
+    return page, 400 if form.errors else 200
 
 
 @bp.route("/cohorts/<slug>/evaluation/codings/<int:coding_id>/delete", methods=["POST"])

@@ -9,6 +9,7 @@ from lms.plugins import hookimpl
 
 @hookimpl
 def lms_blueprints():
+    from lms.plugins.initiatives import expert_views  # noqa: F401 - adds its routes to bp
     from lms.plugins.initiatives.views import bp
 
     return [bp]
@@ -31,7 +32,26 @@ def lms_capabilities():
             ("tutor", "lead"),
         ),
         Capability("initiatives.report", "See cohort-wide initiative figures", ("lead",)),
+        Capability(
+            "initiatives.assign",
+            "Ask experts by experience to review initiatives",
+            ("lead",),
+        ),
+        # The only capability of the "expert" role: it reaches nothing else in the app.
+        Capability(
+            "initiatives.review",
+            "Read and rate the change initiatives you are asked to review, as an expert "
+            "by experience",
+            ("expert",),
+        ),
     ]
+
+
+@hookimpl
+def lms_api_endpoints():
+    from lms.plugins.initiatives.api import endpoints
+
+    return endpoints()
 
 
 @hookimpl
@@ -53,6 +73,7 @@ def lms_nav_items(user):
         "trainee": ("initiatives.mine", "My initiative"),
         "tutor": ("initiatives.board", "Initiatives"),
         "lead": ("initiatives.overview", "Initiatives"),
+        "expert": ("initiatives.reviews", "Initiatives to review"),
     }.get(membership.role, (None, None))
     if endpoint is None:
         return []
@@ -60,10 +81,35 @@ def lms_nav_items(user):
 
 
 @hookimpl
+def lms_dashboard_panels(user, membership):
+    from lms.contracts import Panel
+    from lms.plugins.initiatives import experts
+
+    if membership.role != experts.EXPERT:
+        return []
+    return [
+        Panel(
+            "Initiatives to review",
+            "initiatives/_expert_panel.html",
+            {"cohort": membership.cohort, "assigned": experts.assigned_to(membership)},
+            order=10,
+        )
+    ]
+
+
+@hookimpl
 def lms_week_tasks(membership, week):
     from lms.plugins.initiatives.tasks import week_tasks
 
     return week_tasks(membership, week)
+
+
+@hookimpl
+def lms_member_tasks(membership, weeks):
+    from lms.plugins.initiatives.tasks import week_tasks
+
+    # week_tasks loads the initiative once per request, so this is two queries in all.
+    return {week: week_tasks(membership, week) for week in weeks}
 
 
 @hookimpl
@@ -92,3 +138,10 @@ def lms_evaluation_tables(cohort):
     from lms.plugins.initiatives.reports import evaluation_tables
 
     return evaluation_tables(cohort)
+
+
+@hookimpl
+def lms_codable_texts(cohort, sources):
+    from lms.plugins.initiatives.reports import codable_texts
+
+    return codable_texts(cohort, sources)

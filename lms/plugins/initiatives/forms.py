@@ -254,3 +254,33 @@ class CommentForm(FlaskForm):
         validators=[InputRequired(message="Enter a comment"), _length("comment")],
     )
     submit = SubmitField("Add comment", widget=GovSubmitInput())
+
+
+class ExpertRatingForm(FlaskForm):
+    """An expert by experience's rating: the four pieces, from where they stand."""
+
+    culture = _score(JIGSAW[0])
+    practice = _score(JIGSAW[1])
+    structure = _score(JIGSAW[2])
+    review = _score(JIGSAW[3])
+    comment = TextAreaField(
+        "Your comments",
+        description="What is working for the people who use the service, and what should "
+        "change? Please do not name anyone.",
+        widget=GovCharacterCount(),
+        validators=[Length(max=5000, message="Must be 5,000 characters or fewer")],
+    )
+    submit = SubmitField("Save your rating", widget=GovSubmitInput())
+
+
+class AssignExpertsForm(FlaskForm):
+    """The lead's choice of experts by experience to review one initiative."""
+
+    experts = TagsField(
+        "Experts by experience reviewing this initiative",
+        [],
+        message="Choose experts by experience from the list",
+        description="They will read this initiative (without the trainee's name) and rate it. "
+        "Select none to stop reviews.",
+    )
+    submit = SubmitField("Save reviewers", widget=GovSubmitInput())

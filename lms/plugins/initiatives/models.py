@@ -170,3 +170,55 @@ event.listen(Update, "before_update", _refuse_change)
 event.listen(Update, "before_delete", _refuse_change)
 event.listen(UpdateTag, "before_update", _refuse_change)
 event.listen(UpdateTag, "before_delete", _refuse_change)
+
+
+class ExpertAssignment(db.Model):
+    """An expert by experience asked (by the lead) to review an initiative."""
+
+    __tablename__ = "initiatives_expert_assignments"
+    __table_args__ = (UniqueConstraint("initiative_id", "membership_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    initiative_id: Mapped[int] = mapped_column(
+        ForeignKey("initiatives_initiatives.id", ondelete="CASCADE"), index=True
+    )
+    # The expert's membership: what they may read is looked up by it.
+    membership_id: Mapped[int] = mapped_column(
+        ForeignKey("memberships.id", ondelete="CASCADE"), index=True
+    )
+    assigned_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    initiative: Mapped[Initiative] = relationship()
+    membership: Mapped[Membership] = relationship()
+
+
+class ExpertRating(db.Model):
+    """An expert's rating of an initiative against SCIE's four pieces (1-4), and comment.
+
+    One per expert and initiative: rating again replaces it. After the expert's data is
+    erased the scores stay (without the link to the person) and the comment goes."""
+
+    __tablename__ = "initiatives_expert_ratings"
+    __table_args__ = (UniqueConstraint("initiative_id", "membership_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    initiative_id: Mapped[int] = mapped_column(
+        ForeignKey("initiatives_initiatives.id", ondelete="CASCADE"), index=True
+    )
+    membership_id: Mapped[int | None] = mapped_column(
+        ForeignKey("memberships.id", ondelete="SET NULL"), index=True
+    )
+    culture: Mapped[int]
+    practice: Mapped[int]
+    structure: Mapped[int]
+    review: Mapped[int]
+    comment: Mapped[str] = mapped_column(Text, default="")
+    rated_on: Mapped[date]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    initiative: Mapped[Initiative] = relationship()
+    membership: Mapped[Membership | None] = relationship()

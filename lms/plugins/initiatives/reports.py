@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from statistics import mean
 
 from sqlalchemy import distinct, func, select
-from sqlalchemy.orm import selectinload
 
+from lms.contracts import CodableText
 from lms.core.models import Cohort, Membership
 from lms.extensions import db
 from lms.plugins.initiatives.models import Initiative, Update, UpdateTag
@@ -82,14 +82,24 @@ def cohort_summary(cohort: Cohort, consented_only: bool = False) -> Summary:
     """Aggregates over the cohort's initiatives, suppressed; a fixed number of queries."""
     members = _members_query(cohort, consented_only)
     trainees = db.session.scalar(select(func.count()).select_from(members.subquery()))
-    initiatives = list(
-        db.session.scalars(
-            select(Initiative)
-            .where(Initiative.cohort_id == cohort.id, Initiative.membership_id.in_(members))
-            .options(selectinload(Initiative.updates))
+    mine = (Initiative.cohort_id == cohort.id, Initiative.membership_id.in_(members))
+    initiatives = list(db.session.scalars(select(Initiative.id).where(*mine)))
+    # Only the columns the figures read, as rows in each initiative's update order: a
+    # national cohort has thousands of updates, and full ORM objects cost 5x as much.
+    updates: dict[int, list] = {}
+    for row in db.session.execute(
+        select(
+            Update.initiative_id,
+            Update.rag,
+            Update.rung,
+            *(getattr(Update, piece.key) for piece in JIGSAW),
         )
-    )
-    histories = [i.updates for i in initiatives if i.updates]
+        .join(Initiative, Initiative.id == Update.initiative_id)
+        .where(*mine)
+        .order_by(Update.initiative_id, Update.recorded_on, Update.id)
+    ):
+        updates.setdefault(row.initiative_id, []).append(row)
+    histories = [updates[i] for i in initiatives if i in updates]
     summary = Summary(trainees or 0, len(initiatives), len(histories))
 
     latest_rag = {key: 0 for key, _ in RAG}
@@ -175,7 +185,12 @@ def evaluation_tables(cohort: Cohort) -> list[dict]:
             "columns": ["Status", "Initiatives"],
             "rows": [list(row) for row in summary.rag],
             "count_columns": ["Initiatives"],
-            "chart": {"kind": "bar", "x": "Status", "y": ["Initiatives"]},
+            "chart": {
+                "kind": "bar",
+                "x": "Status",
+                "y": ["Initiatives"],
+                "y_label": "Initiatives",
+            },
         },
         {
             **common,
@@ -193,9 +208,24 @@ def evaluation_tables(cohort: Cohort) -> list[dict]:
             "title": "Initiatives on each rung of Arnstein's ladder",
             "description": "Rungs 1 (manipulation) to 8 (citizen control), baseline and latest.",
             "columns": ["Rung", "Baseline", "Latest update"],
-            "rows": [list(row) for row in summary.rungs]
-            + [["Mean rung", summary.mean_rung[0], summary.mean_rung[1]]],
+            "rows": [list(row) for row in summary.rungs],
             "count_columns": ["Baseline", "Latest update"],
+        },
+        {
+            **common,
+            "key": "initiatives-mean-rung",
+            "title": "Mean rung on Arnstein's ladder: baseline to latest update",
+            "description": "Mean rung (1 manipulation to 8 citizen control) of initiatives "
+            "with a baseline, at the baseline and at the latest update.",
+            "columns": ["Measure", "Baseline", "Latest update"],
+            "rows": [["Mean rung", summary.mean_rung[0], summary.mean_rung[1]]],
+            "chart": {
+                "kind": "slope",
+                "x": "Measure",
+                "y": ["Baseline", "Latest update"],
+                "y_label": "Rung (1 to 8)",
+                "y_max": 8,
+            },
         },
         {
             **common,
@@ -222,3 +252,50 @@ def evaluation_tables(cohort: Cohort) -> list[dict]:
             "count_columns": ["Initiatives"],
         },
     ]
+
+
+def codable_texts(cohort: Cohort, sources=None) -> list[CodableText]:
+    """What happened, in the words of consenting active trainees' progress updates.
+
+    Updates are append-only, so a source key keeps naming the same words; erasure blanks
+    the narrative, and blank text is never returned. One query."""
+    query = (
+        select(Update.id, Update.week, Update.narrative, Initiative.membership_id)
+        .join(Initiative, Initiative.id == Update.initiative_id)
+        .join(Membership, Membership.id == Initiative.membership_id)
+        .where(
+            Initiative.cohort_id == cohort.id,
+            Membership.evaluation_consent.is_(True),
+            Membership.withdrawn_at.is_(None),
+            Membership.role == "trainee",
+            Update.narrative != "",
+        )
+        .order_by(Update.recorded_on, Update.id)
+    )
+    if sources is not None:
+        ids = {
+            int(parts[1])
+            for parts in (str(key).split(":") for key in sources)
+            if len(parts) == 3 and parts[0] == "initiatives" and parts[1].isdigit()
+        }
+        if not ids:
+            return []
+        query = query.where(Update.id.in_(ids))
+    wanted = None if sources is None else set(sources)
+    texts = []
+    for update_id, week, narrative, membership_id in db.session.execute(query):
+        source = f"initiatives:{update_id}:narrative"
+        if not narrative.strip() or (wanted is not None and source not in wanted):
+            continue
+        when = f", week {week}" if week else ""
+        texts.append(
+            CodableText(
+                source=source,
+                kind="initiative",
+                label=f"Change initiative progress update{when}: what happened",
+                text=narrative,
+                membership_id=membership_id,
+                week=week,
+            )
+        )
+    return texts

@@ -259,6 +259,14 @@ def status_since(updates: list[Update]) -> Since | None:
     return Since(start.rag, start.week, start.recorded_on)
 
 
+def weeks_held(cohort: Cohort, since: Since | None, today: date) -> list[int]:
+    """The course weeks the current status has held: from its first week to this week."""
+    if since is None or since.week is None:
+        return []
+    now = schedule_of(cohort).position(today).week
+    return list(range(since.week, max(now, since.week) + 1))
+
+
 @dataclass(frozen=True)
 class Event:
     day: date

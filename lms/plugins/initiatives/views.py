@@ -16,7 +16,7 @@ from lms.core.clock import today
 from lms.core.permissions import can, requires
 from lms.core.rescue import keeps_unsaved_text, take_rescued_fields
 from lms.extensions import db
-from lms.plugins.initiatives import charts, reports, services
+from lms.plugins.initiatives import charts, experts, reports, services
 from lms.plugins.initiatives.forms import (
     CommentForm,
     InitiativeForm,
@@ -229,6 +229,25 @@ def new_update(slug):
     ), status
 
 
+def week_links(rows, viewer) -> dict[int, list[tuple[int, str, str]]]:
+    """{membership id: [(week, label, url)]}: what each trainee wrote in the weeks their
+    status has held, that the viewer may read (hook `lms_member_week_links`, one call
+    for the whole list). `rows` are (membership, weeks) pairs."""
+    rows = [(member, weeks) for member, weeks in rows if weeks]
+    if not rows:
+        return {}
+    all_weeks = sorted({week for _, weeks in rows for week in weeks})
+    found: dict = {}
+    for result in current_app.extensions["lms"].hook.lms_member_week_links(
+        members=[member for member, _ in rows], weeks=all_weeks, viewer=viewer
+    ):
+        found.update(result or {})
+    return {
+        member.id: [(w, *found[(member.id, w)]) for w in weeks if (member.id, w) in found]
+        for member, weeks in rows
+    }
+
+
 def _visible(initiative_id: int):
     initiative = services.visible_initiative(g.cohort, initiative_id, current_user, g.membership)
     if initiative is None:
@@ -242,6 +261,12 @@ def show(slug, initiative_id):
     initiative = _visible(initiative_id)
     points = charts.points_of(initiative.updates)
     is_owner = g.membership is not None and initiative.membership_id == g.membership.id
+    # Imported here: expert_views adds its routes to this module's blueprint.
+    from lms.plugins.initiatives.expert_views import assign_form
+
+    can_assign = can(current_user, "initiatives.assign", g.membership)
+    since = services.status_since(initiative.updates)
+    held = services.weeks_held(g.cohort, since, today())
     return render_template(
         "initiatives/initiative.html",
         cohort=g.cohort,
@@ -249,9 +274,15 @@ def show(slug, initiative_id):
         is_owner=is_owner,
         can_comment=can(current_user, "initiatives.follow", g.membership),
         comment_form=CommentForm(),
+        ratings=experts.ratings_of(initiative, g.membership),
+        assign_form=assign_form(initiative) if can_assign else None,
+        journey_url=url_for(".journey", slug=slug, initiative_id=initiative.id),
         points=points,
         chart_text=charts.describe(points),
-        since=services.status_since(initiative.updates),
+        since=since,
+        week_links=week_links([(initiative.membership, held)], g.membership).get(
+            initiative.membership_id, []
+        ),
         timeline=services.timeline(initiative),
         overdue_week=services.overdue_update_week(g.cohort, initiative.updates, today()),
         today=today(),
@@ -262,7 +293,10 @@ def show(slug, initiative_id):
 @requires("initiatives.view")
 def journey(slug, initiative_id):
     initiative = _visible(initiative_id)
-    svg = charts.journey_svg(charts.points_of(initiative.updates))
+    return svg_response(charts.journey_svg(charts.points_of(initiative.updates)))
+
+
+def svg_response(svg):
     response = current_app.response_class(svg, mimetype="image/svg+xml")
     # matplotlib styles its shapes with style attributes. This document holds no script
     # and no typed text, so inline styles are allowed for it alone; nothing else is.
@@ -282,12 +316,19 @@ def comment(slug, initiative_id, update_id):
     if update is None or update.initiative_id != initiative.id:
         abort(404)
     form = CommentForm()
-    if form.validate_on_submit():
-        services.add_comment(update, current_user, form.body.data)
+    valid = form.validate_on_submit()
+    problems = [] if valid else list(form.body.errors or ["try again"])
+    if valid:
+        try:
+            services.add_comment(update, current_user, form.body.data)
+        except services.InitiativeProblems as refused:  # e.g. only blank lines
+            db.session.rollback()
+            problems = [message for _, message in refused.problems]
+    if problems:
+        flash("Your comment was not saved: " + "; ".join(problems))
+    else:
         db.session.commit()
         flash("Your comment is saved.")
-    else:
-        flash("Your comment was not saved: " + "; ".join(form.body.errors or ["try again"]))
     return redirect(
         url_for(".show", slug=slug, initiative_id=initiative.id) + f"#update-{update.id}"
     )
@@ -299,10 +340,15 @@ def board(slug):
     group_id = services.viewable_group_id(g.membership, current_user)
     weeks = current_app.config.get("INITIATIVES_STUCK_WEEKS", 6)
     rows = services.board(g.cohort, group_id, today(), weeks)
+    links = week_links(
+        [(row.membership, services.weeks_held(g.cohort, row.since, today())) for row in rows],
+        g.membership,
+    )
     return render_template(
         "initiatives/board.html",
         cohort=g.cohort,
         rows=rows,
+        week_links=links,
         stuck_weeks=weeks,
         group=g.membership.tutor_group if group_id is not None and g.membership else None,
     )

@@ -25,6 +25,13 @@ def lms_blueprints():
 
 
 @hookimpl
+def lms_api_endpoints():
+    from lms.plugins.reflections.api import endpoints
+
+    return endpoints()
+
+
+@hookimpl
 def lms_models():
     from lms.plugins.reflections import models
 
@@ -73,30 +80,48 @@ TASK_STATUS = {
 
 @hookimpl
 def lms_week_tasks(membership, week):
-    from flask import url_for
-
     from lms.core.clock import today
     from lms.plugins.reflections import services
 
     if membership.role != "trainee" or not 1 <= week <= services.number_of_weeks(membership.cohort):
         return []
-    dates = services.week_dates(membership.cohort, week)
-    entry = services.entry_of(membership, week)
-    status = services.status_of(entry, dates, today())
+    return [_task(membership, week, services.entry_of(membership, week), None, today())]
+
+
+@hookimpl
+def lms_member_tasks(membership, weeks):
+    from lms.core.clock import today
+    from lms.core.cohorts import schedule_of
+    from lms.plugins.reflections import services
+
+    if membership.role != "trainee":
+        return {}
+    last = services.number_of_weeks(membership.cohort)
+    weeks = [week for week in weeks if 1 <= week <= last]
+    entries = services.entries_of(membership)  # one query for every week
+    schedule, on = schedule_of(membership.cohort), today()
+    return {week: [_task(membership, week, entries.get(week), schedule, on)] for week in weeks}
+
+
+def _task(membership, week, entry, schedule, on):
+    from flask import url_for
+
+    from lms.plugins.reflections import services
+
+    dates = services.week_dates(membership.cohort, week, schedule)
+    status = services.status_of(entry, dates, on)
     hints = {
         "draft": "Draft saved",
         "submitted late": "Submitted late",
         "overdue": "Draft saved, not submitted" if entry and entry.current_version else None,
     }
-    return [
-        Task(
-            title=f"Write your week {week} reflection",
-            status=TASK_STATUS[status],
-            href=url_for("reflections.edit", slug=membership.cohort.slug, week=week),
-            due=dates.due,
-            hint=hints.get(status),
-        )
-    ]
+    return Task(
+        title=f"Write your week {week} reflection",
+        status=TASK_STATUS[status],
+        href=url_for("reflections.edit", slug=membership.cohort.slug, week=week),
+        due=dates.due,
+        hint=hints.get(status),
+    )
 
 
 @hookimpl
@@ -104,6 +129,24 @@ def lms_member_week_statuses(cohort, members, weeks):
     from lms.plugins.reflections.review import member_week_statuses
 
     return {"title": "Reflections", "statuses": member_week_statuses(cohort, members, weeks)}
+
+
+@hookimpl
+def lms_member_week_links(members, weeks, viewer):
+    from flask import url_for
+
+    from lms.plugins.reflections.review import readable_entries
+
+    links = {}
+    for membership_id, week, entry_id, own in readable_entries(members, weeks, viewer):
+        slug = viewer.cohort.slug
+        url = (
+            url_for("reflections.edit", slug=slug, week=week)
+            if own
+            else url_for("reflections.review_entry", slug=slug, entry_id=entry_id)
+        )
+        links[(membership_id, week)] = (f"Week {week} reflection", url)
+    return links
 
 
 @hookimpl

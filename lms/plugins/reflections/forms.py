@@ -34,7 +34,8 @@ class EntryFormBase(FlaskForm):
 
     def based_on_number(self) -> int | None:
         value = (self.based_on.data or "0").strip()
-        return int(value) if value.isdigit() else None
+        # isdigit() alone accepts digits int() refuses, such as "²".
+        return int(value) if value.isascii() and value.isdigit() else None
 
     def add_problems(self, problems: dict[str, str]) -> None:
         for prompt_id, message in problems.items():

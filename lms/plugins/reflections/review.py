@@ -6,6 +6,9 @@ here: leads see statuses and, through the evaluation, consented content only."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import NamedTuple
+
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
@@ -93,6 +96,19 @@ def thread_of(entry: Entry) -> list[Feedback]:
     )
 
 
+class _StatusFields(NamedTuple):
+    """What `status_of` reads of an entry."""
+
+    submitted_version: int | None
+    reviewed_at: datetime | None
+    late: bool
+    current_version: int
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.submitted_version is not None
+
+
 def member_week_statuses(cohort: Cohort, members, weeks) -> dict[tuple[int, int], str]:
     """{(membership id, week): status} for the tutor grid, in one query whatever the
     number of members. Statuses only: no text, so anyone with the grid may see it."""
@@ -100,10 +116,19 @@ def member_week_statuses(cohort: Cohort, members, weeks) -> dict[tuple[int, int]
     weeks = list(weeks)
     if not member_ids or not weeks:
         return {}
+    # Only the columns a status needs: a national cohort's grid is thousands of entries,
+    # and building full ORM objects for them cost more than the rest of the page.
     found = {
-        (entry.membership_id, entry.week): entry
-        for entry in db.session.scalars(
-            select(Entry).where(Entry.membership_id.in_(member_ids), Entry.week.in_(weeks))
+        (row.membership_id, row.week): _StatusFields(*row[2:])
+        for row in db.session.execute(
+            select(
+                Entry.membership_id,
+                Entry.week,
+                Entry.submitted_version,
+                Entry.reviewed_at,
+                Entry.late,
+                Entry.current_version,
+            ).where(Entry.membership_id.in_(member_ids), Entry.week.in_(weeks))
         )
     }
     schedule = schedule_of(cohort)
@@ -114,3 +139,28 @@ def member_week_statuses(cohort: Cohort, members, weeks) -> dict[tuple[int, int]
         for member_id in member_ids
         for week in weeks
     }
+
+
+def readable_entries(members, weeks, viewer: Membership | None) -> list[tuple[int, int, int, bool]]:
+    """(membership id, week, entry id, viewer is the author) of entries in `weeks` that
+    `viewer` may read: their own (any saved entry), or as a tutor what `entry_for_tutor`
+    allows. Nobody else, leads included, reads entry text. One query at most."""
+    member_ids = [m.id for m in members]
+    weeks = list(weeks)
+    if viewer is None or not viewer.is_active or not member_ids or not weeks:
+        return []
+    query = select(Entry.membership_id, Entry.week, Entry.id).where(
+        Entry.membership_id.in_(member_ids), Entry.week.in_(weeks)
+    )
+    if viewer.role == "trainee":
+        if viewer.id not in member_ids:
+            return []
+        query = query.where(Entry.membership_id == viewer.id, Entry.current_version > 0)
+        own = True
+    else:
+        conditions = _readable_by(viewer)
+        if conditions is None:
+            return []
+        query = query.join(Entry.membership).where(*conditions)
+        own = False
+    return [(m, w, e, own) for m, w, e in db.session.execute(query.order_by(Entry.week))]

@@ -228,7 +228,7 @@ def sharing(slug: str, week: int):
     services.set_sharing(entry, form.sharing.data == "tutors", form.evaluation_consent.data)
     db.session.commit()
     flash("Your choices are saved.")
-    return redirect(url_for(".edit", slug=g.cohort.slug, week=week) + "#sharing")
+    return redirect(url_for(".edit", slug=g.cohort.slug, week=week) + "#who-can-read")
 
 
 @bp.route("/weeks/<int:week>/reply", methods=["POST"])

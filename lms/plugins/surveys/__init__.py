@@ -14,6 +14,13 @@ def lms_blueprints():
 
 
 @hookimpl
+def lms_api_endpoints():
+    from lms.plugins.surveys.api import endpoints
+
+    return endpoints()
+
+
+@hookimpl
 def lms_models():
     from lms.plugins.surveys import models
 
@@ -48,14 +55,30 @@ def lms_nav_items(user):
 
 @hookimpl
 def lms_week_tasks(membership, week):
-    from flask import url_for
-
     from lms.plugins.surveys import services
 
     if membership.role != "trainee":
         return []
+    return _tasks(membership, week, services.statuses_of(membership))
+
+
+@hookimpl
+def lms_member_tasks(membership, weeks):
+    from lms.plugins.surveys import services
+
+    if membership.role != "trainee":
+        return {}
+    statuses = services.statuses_of(membership)  # one query for every week
+    return {week: _tasks(membership, week, statuses) for week in weeks}
+
+
+def _tasks(membership, week, statuses):
+    from flask import url_for
+
+    from lms.plugins.surveys import services
+
     tasks = []
-    for status in services.statuses_of(membership):
+    for status in statuses:
         wave = status.wave
         if not wave.opens_week <= week <= wave.closes_week:
             continue
@@ -97,6 +120,13 @@ def lms_evaluation_tables(cohort):
     from lms.plugins.surveys import reports
 
     return reports.evaluation_tables(cohort)
+
+
+@hookimpl
+def lms_codable_texts(cohort, sources):
+    from lms.plugins.surveys import reports
+
+    return reports.codable_texts(cohort, sources)
 
 
 @hookimpl

@@ -13,7 +13,13 @@ import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-from scipy import stats
+
+def _stats():
+    # scipy takes about a second to import: load it on the first analysis, not at start.
+    from scipy import stats
+
+    return stats
+
 
 MIN_CELL_SIZE = 5
 """Default smallest group a figure may describe (config `MIN_CELL_SIZE`)."""
@@ -85,14 +91,14 @@ def paired_stats(pre: Sequence[float], post: Sequence[float]) -> Paired:
     notes: list[str] = []
     if n >= 2:
         sd = statistics.stdev(diffs)
-        half = stats.t.ppf(0.975, n - 1) * sd / math.sqrt(n)
+        half = _stats().t.ppf(0.975, n - 1) * sd / math.sqrt(n)
         result = replace(result, ci95_low=mean_change - half, ci95_high=mean_change + half)
         if sd > 0:
             t = mean_change / (sd / math.sqrt(n))
             result = replace(
                 result,
                 t_statistic=t,
-                t_p_value=float(2 * stats.t.sf(abs(t), n - 1)),
+                t_p_value=float(2 * _stats().t.sf(abs(t), n - 1)),
                 cohens_dz=mean_change / sd,
             )
         else:
@@ -100,7 +106,7 @@ def paired_stats(pre: Sequence[float], post: Sequence[float]) -> Paired:
     else:
         notes.append("One pair only: no confidence interval or tests.")
     if sum(d != 0 for d in diffs) >= 2:
-        test = stats.wilcoxon(
+        test = _stats().wilcoxon(
             post,
             pre,
             zero_method="wilcox",
@@ -121,7 +127,7 @@ def rank_biserial(diffs: Sequence[float]) -> float:
     nonzero = [d for d in diffs if d != 0]
     if not nonzero:
         return 0.0
-    ranks = stats.rankdata([abs(d) for d in nonzero])
+    ranks = _stats().rankdata([abs(d) for d in nonzero])
     plus = float(sum(r for r, d in zip(ranks, nonzero, strict=True) if d > 0))
     minus = float(sum(r for r, d in zip(ranks, nonzero, strict=True) if d < 0))
     return (plus - minus) / (plus + minus)

@@ -36,8 +36,17 @@ def import_command(slug: str, instrument: str, file: str) -> None:
     from lms.plugins.surveys.importer import import_responses
 
     cohort, found = _cohort_and_instrument(slug, instrument)
-    with open(file, encoding="utf-8-sig") as handle:
-        stored, errors = import_responses(cohort, found, handle.read())
+    try:
+        with open(file, encoding="utf-8-sig") as handle:
+            text = handle.read()
+    except UnicodeDecodeError:
+        click.echo(
+            f"{file}: nothing was imported: the file is not UTF-8 text; "
+            "save it as 'CSV UTF-8' and try again",
+            err=True,
+        )
+        raise SystemExit(1) from None
+    stored, errors = import_responses(cohort, found, text)
     if errors:
         db.session.rollback()
         click.echo(f"{file}: nothing was imported; fix these and try again:", err=True)

@@ -5,8 +5,6 @@ from __future__ import annotations
 import csv
 import io
 
-from openpyxl import Workbook
-
 from lms.core.curriculum import SurveyInstrument
 from lms.core.models import Cohort
 from lms.plugins.surveys import analysis, services
@@ -22,7 +20,7 @@ def results_rows(
     by: str | None = None,
 ) -> list[analysis.ResultRow]:
     """Paired results for the cohort, suppressed below the configured cell size."""
-    records = services.records_of(services.submitted_responses(cohort, instrument.id))
+    records = services.submitted_records(cohort, instrument.id)
     numeric = [item.id for item in instrument.items if item.type != "text"]
     return analysis.results(
         records,
@@ -72,6 +70,8 @@ def responses_csv(table: list[list]) -> str:
 
 
 def responses_xlsx(table: list[list]) -> bytes:
+    from openpyxl import Workbook  # imported on use: it slows the app's start
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Responses"

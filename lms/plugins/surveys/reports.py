@@ -1,9 +1,17 @@
-"""The survey's headline tables for the evaluation report (hook `lms_evaluation_tables`)."""
+"""What the evaluation reads from the surveys: the headline tables (hook
+`lms_evaluation_tables`) and consenting members' free-text answers (hook
+`lms_codable_texts`)."""
 
 from __future__ import annotations
 
-from lms.core.models import Cohort
+from sqlalchemy import select
+
+from lms.contracts import CodableText
+from lms.core.curriculum_loader import programme
+from lms.core.models import Cohort, Membership
+from lms.extensions import db
 from lms.plugins.surveys import analysis, exports, services
+from lms.plugins.surveys.models import SurveyAnswer, SurveyResponse
 
 
 def _figure(value, places: int = 2) -> str:
@@ -44,9 +52,17 @@ def evaluation_tables(cohort: Cohort) -> list[dict]:
             ]
         )
     rows.sort(key=lambda row: row[0] != "Confidence scale score")
+    minimum = services.min_cell_size()
     return [
         {
+            "key": "confidence-change",
+            "section": "confidence",
             "title": f"{instrument.title}: change from the start to the end (paired)",
+            "description": (
+                "Mean answers of the same people at the start and at the end of the programme "
+                "(paired), with the mean change, its 95% confidence interval and a Wilcoxon "
+                "signed-rank test."
+            ),
             "columns": [
                 "Measure",
                 "People paired",
@@ -56,5 +72,73 @@ def evaluation_tables(cohort: Cohort) -> list[dict]:
                 "p (Wilcoxon)",
             ],
             "rows": rows,
+            "count_columns": ["People paired"],
+            "chart": {
+                "kind": "slope",
+                "x": "Measure",
+                "y": ["Mean at start", "Mean at end"],
+                "y_label": "Mean answer",
+            },
+            "suppressed": [
+                f"A measure answered by fewer than {minimum} people at both the start and the "
+                "end is not shown.",
+                "Only members who consented to evaluation use are counted."
+                if services.consent_required()
+                else "Every member who answered both waves is counted.",
+            ],
         }
     ]
+
+
+def codable_texts(cohort: Cohort, sources=None) -> list[CodableText]:
+    """Free-text answers of submitted responses by consenting active trainees (one query).
+
+    Consent is always required here, whatever `SURVEYS_REQUIRE_CONSENT` says: this is
+    the person's own words, not a figure. An erased member's responses have no
+    membership (and their free text was deleted), so they never appear."""
+    query = (
+        select(SurveyAnswer.id, SurveyAnswer.item_id, SurveyAnswer.text)
+        .add_columns(SurveyResponse.membership_id, SurveyResponse.instrument, SurveyResponse.wave)
+        .join(SurveyAnswer.response)
+        .join(Membership, Membership.id == SurveyResponse.membership_id)
+        .where(
+            SurveyResponse.cohort_id == cohort.id,
+            SurveyResponse.submitted_at.is_not(None),
+            SurveyAnswer.text.is_not(None),
+            Membership.evaluation_consent.is_(True),
+            Membership.withdrawn_at.is_(None),
+            Membership.role == "trainee",
+        )
+        .order_by(SurveyAnswer.id)
+    )
+    if sources is not None:
+        ids = {int(parts[1]) for parts in (key.split(":") for key in sources) if _is_ours(parts)}
+        if not ids:
+            return []
+        query = query.where(SurveyAnswer.id.in_(ids))
+    wanted = None if sources is None else set(sources)
+    instruments = programme(cohort.programme).instruments
+    waves = {wave.wave: wave for wave in services.waves(cohort)}
+    texts = []
+    for answer_id, item_id, text, membership_id, instrument_id, wave in db.session.execute(query):
+        source = f"surveys:{answer_id}:{item_id}"
+        if not text.strip() or (wanted is not None and source not in wanted):
+            continue
+        instrument = instruments.get(instrument_id)
+        item = instrument.items_by_id.get(item_id) if instrument else None
+        wave_name = services.WAVE_NAMES.get(wave, wave).lower()
+        texts.append(
+            CodableText(
+                source=source,
+                kind="survey",
+                label=f"{item.wording if item else item_id} (survey: {wave_name})",
+                text=text,
+                membership_id=membership_id,
+                week=waves[wave].opens_week if wave in waves else None,
+            )
+        )
+    return texts
+
+
+def _is_ours(parts: list[str]) -> bool:
+    return len(parts) == 3 and parts[0] == "surveys" and parts[1].isdigit()

@@ -49,13 +49,19 @@ def answer(slug: str, wave_name: str):
             "surveys/closed.html", cohort=g.cohort, wave=wave, instrument=instrument, state=state
         )
         return page, (409 if request.method == "POST" else 200)
-    values, errors = services.answers_of(response), {}
+    values, errors, status = services.answers_of(response), {}, None
     if request.method == "POST":
         posted = {k: v for k, v in request.form.items() if k not in ("csrf_token", "action")}
         submitting = request.form.get("action") == "submit"
         clean, errors = services.check_answers(instrument, posted, submitting)
+        try:
+            if not errors:
+                services.save_answers(g.membership, wave, clean, submit=submitting)
+        except services.SurveyProblem as problem:
+            # Another tab or device saved or submitted at the same moment: nothing stored.
+            db.session.rollback()
+            errors, status = {"survey": str(problem)}, 409
         if not errors:
-            services.save_answers(g.membership, wave, clean, submit=submitting)
             db.session.commit()
             if submitting:
                 flash("Thank you: your answers are submitted.")
@@ -76,7 +82,7 @@ def answer(slug: str, wave_name: str):
         form=AnswerErrors(errors) if errors else None,
         item_range=services.item_range,
         max_text=services.MAX_TEXT,
-    ), (400 if errors else 200)
+    ), status or (400 if errors else 200)
 
 
 @bp.route("/responses/<int:response_id>")

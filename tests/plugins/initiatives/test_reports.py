@@ -57,14 +57,26 @@ def test_the_summary_counts_movement_means_and_tags(make_cohort, make_membership
         "Change initiatives",
         "Participation on Arnstein's ladder",
         "Initiatives on each rung of Arnstein's ladder",
+        "Mean rung on Arnstein's ladder",
         "SCIE whole-system jigsaw",
         "Barriers and enablers",
     ]
-    assert tables[0]["rows"][0] == ["On track", "5"]
-    assert ["Barrier", "Silo working", "5"] in tables[4]["rows"]
-    assert len({t["key"] for t in tables}) == len(tables)
+    by_key = {t["key"]: t for t in tables}
+    assert by_key["initiatives-rag"]["rows"][0] == ["On track", "5"]
+    assert ["Barrier", "Silo working", "5"] in by_key["initiatives-barriers-enablers"]["rows"]
+    assert len(by_key) == len(tables)
     for table in tables:
         assert all(len(row) == len(table["columns"]) for row in table["rows"])
+        # The evaluation contract's optional keys, consistent with the columns.
+        assert table["section"] == "initiatives" and table["description"]
+        assert set(table.get("count_columns", [])) <= set(table["columns"])
+        chart = table.get("chart")
+        if chart:
+            assert chart["x"] in table["columns"] and set(chart["y"]) <= set(table["columns"])
+    assert by_key["initiatives-rag"]["chart"]["kind"] == "bar"
+    mean = by_key["initiatives-mean-rung"]
+    assert mean["chart"]["kind"] == "slope" and mean["chart"]["y_max"] == 8
+    assert mean["rows"] == [["Mean rung", *consented.mean_rung]]
 
 
 def test_small_cohorts_show_no_means(make_cohort, make_membership):
@@ -86,3 +98,48 @@ def test_the_lead_overview_explains_and_applies_the_rule(client, sign_in, world)
     assert FEWER in page
     assert "Silo working" in page
     assert "Alice" not in page  # aggregates only
+
+
+def test_codable_texts_are_narratives_of_consenting_trainees(make_cohort, make_membership):
+    from datetime import date
+
+    from lms.core.models import utcnow
+    from lms.extensions import db
+    from lms.plugins import initiatives as plugin
+    from lms.plugins.initiatives import services
+    from lms.plugins.initiatives.privacy import erase_personal_data
+    from tests.plugins.initiatives.conftest import TODAY
+
+    cohort = make_cohort()
+    consenting = make_membership(cohort, evaluation_consent=True)
+    refused = make_membership(cohort, evaluation_consent=False)
+    left = make_membership(cohort, evaluation_consent=True)
+    for member in (consenting, refused, left):
+        initiative = give_initiative(member, rags=("green",))
+        services.add_update(
+            initiative,
+            services.UpdateDetails(
+                recorded_on=date(2026, 11, 20),
+                rag="amber",
+                rag_reason="Because",
+                rung=4,
+                scores={"culture": 2, "practice": 2, "structure": 2, "review": 2},
+                narrative=f"Carers joined the panel ({member.id})",
+            ),
+            TODAY,
+        )
+    left.withdrawn_at = utcnow()
+    db.session.commit()
+
+    [text] = plugin.lms_codable_texts(cohort=cohort, sources=None)
+    assert text.text == f"Carers joined the panel ({consenting.id})"
+    assert text.kind == "initiative" and text.membership_id == consenting.id
+    assert text.source.startswith("initiatives:") and text.source.endswith(":narrative")
+    assert text.week == 11 and "week 11" in text.label
+    assert consenting.user.given_name not in text.label
+    assert plugin.lms_codable_texts(cohort=cohort, sources=[text.source]) == [text]
+    assert plugin.lms_codable_texts(cohort=cohort, sources=["surveys:1:helps_most"]) == []
+
+    erase_personal_data(consenting.user)
+    db.session.commit()
+    assert plugin.lms_codable_texts(cohort=cohort, sources=None) == []
