@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, g, render_template, request, url_for
+from flask import Flask, abort, g, render_template, request, url_for
 from flask_limiter.errors import RateLimitExceeded
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -52,7 +52,18 @@ def init_web(app: Flask) -> None:
         return {"nav_items": nav_items_for_current_user(app)}
 
     register_error_pages(app)
+    app.before_request(refuse_nul_characters)
     app.after_request(security_headers)
+
+
+def refuse_nul_characters():
+    """No form field has a use for a NUL character, and PostgreSQL cannot store one in
+    text: refuse the post (400) rather than fail when saving it."""
+    if request.method in ("POST", "PUT", "PATCH") and any(
+        "\x00" in name or any("\x00" in value for value in values)
+        for name, values in request.form.lists()
+    ):
+        abort(400)
 
 
 def nav_items_for_current_user(app: Flask) -> list[dict]:
