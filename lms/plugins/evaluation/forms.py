@@ -67,12 +67,19 @@ class CodingForm(FlaskForm):
     )
     start = IntegerField(
         "Starts at character",
-        validators=[Optional(), NumberRange(min=0, message="Enter a number, 0 or more")],
+        # Bounded: huge numbers would overflow when used as a text position.
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=10_000_000, message="Enter a number from 0 to 10,000,000"),
+        ],
         widget=GovTextInput(),
     )
     end = IntegerField(
         "Ends before character",
-        validators=[Optional(), NumberRange(min=1, message="Enter a number, 1 or more")],
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=10_000_000, message="Enter a number from 1 to 10,000,000"),
+        ],
         widget=GovTextInput(),
     )
     themes = SelectMultipleField(
