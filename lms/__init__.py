@@ -7,7 +7,8 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask
-from werkzeug.routing import IntegerConverter
+from werkzeug.exceptions import NotFound
+from werkzeug.routing import IntegerConverter, ValidationError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -121,3 +122,11 @@ class BoundedIntegerConverter(IntegerConverter):
     def __init__(self, map, *args, **kwargs):
         kwargs.setdefault("max", 2**31 - 1)  # PostgreSQL INTEGER
         super().__init__(map, *args, **kwargs)
+
+    def to_python(self, value: str) -> int:
+        # A number beyond the range names nothing: answer 404 here rather than letting
+        # the address fall through to a route for other methods (a misleading 405).
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            raise NotFound() from None

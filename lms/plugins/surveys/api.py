@@ -231,7 +231,7 @@ def results(call) -> Results:
     instrument = services.instrument_of(call.cohort, wave)
     rows = exports.results_rows(call.cohort, instrument, query.wave_from, query.wave_to)
     breakdown = exports.results_rows(
-        call.cohort, instrument, query.wave_from, query.wave_to, by=query.by
+        call.cohort, instrument, query.wave_from, query.wave_to, by=query.by, with_items=False
     )
     counts = services.response_counts(call.cohort)
     return Results(
@@ -246,7 +246,7 @@ def results(call) -> Results:
         ],
         rows=[_figures(row) for row in rows],
         breakdown_by=query.by,
-        breakdown=[_figures(row) for row in breakdown if row.item_id == analysis.SCALE_ID],
+        breakdown=[_figures(row) for row in breakdown],
     )
 
 

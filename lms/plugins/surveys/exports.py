@@ -18,18 +18,22 @@ def results_rows(
     wave_from: str = "pre",
     wave_to: str = "post",
     by: str | None = None,
+    *,
+    with_items: bool = True,
 ) -> list[analysis.ResultRow]:
-    """Paired results for the cohort, suppressed below the configured cell size."""
-    records = services.submitted_records(cohort, instrument.id)
+    """Paired results for the cohort, suppressed below the configured cell size
+    (`with_items=False`: the scale score only)."""
+    answers = services.submitted_answers(cohort, instrument, (wave_from, wave_to))
     numeric = [item.id for item in instrument.items if item.type != "text"]
     return analysis.results(
-        records,
+        answers,
         numeric,
         instrument.confidence_scale,
         wave_from,
         wave_to,
         by=by,
         min_cell=services.min_cell_size(),
+        with_items=with_items,
     )
 
 

@@ -7,7 +7,7 @@ from flask import Blueprint, Response, abort, flash, g, redirect, render_templat
 from lms.core.permissions import requires
 from lms.core.rescue import keeps_unsaved_text, take_rescued_fields
 from lms.extensions import db
-from lms.plugins.surveys import analysis, exports, services
+from lms.plugins.surveys import exports, services
 from lms.plugins.surveys.forms import AnswerErrors
 
 bp = Blueprint(
@@ -123,7 +123,9 @@ def _results_choice():
 def results(slug: str):
     wave_from, wave_to, by, instrument = _results_choice()
     rows = exports.results_rows(g.cohort, instrument, wave_from, wave_to)
-    breakdown = exports.results_rows(g.cohort, instrument, wave_from, wave_to, by=by or "sector")
+    breakdown = exports.results_rows(
+        g.cohort, instrument, wave_from, wave_to, by=by or "sector", with_items=False
+    )
     return render_template(
         "surveys/results.html",
         cohort=g.cohort,
@@ -131,7 +133,7 @@ def results(slug: str):
         waves=services.waves(g.cohort),
         counts=services.response_counts(g.cohort),
         rows=rows,
-        breakdown=[row for row in breakdown if row.item_id == analysis.SCALE_ID],
+        breakdown=breakdown,
         by=by or "sector",
         breakdowns=BREAKDOWNS,
         wave_from=wave_from,

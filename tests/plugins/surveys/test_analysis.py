@@ -13,13 +13,13 @@ from scipy import stats
 
 from lms.plugins.surveys.analysis import (
     SCALE_ID,
+    Answers,
     Record,
     csv_cells,
     groups_to_suppress,
     paired_stats,
     rank_biserial,
     results,
-    scale_score,
 )
 
 
@@ -152,13 +152,56 @@ def test_rank_biserial_is_zero_without_change():
 
 def test_scale_score_needs_eighty_percent_of_the_items():
     items = [f"i{n}" for n in range(10)]
-    eight = {f"i{n}": 4 for n in range(8)}
-    assert scale_score(eight, items) == 4
-    seven = {f"i{n}": 2 for n in range(7)}
-    assert scale_score(seven, items) is None
-    assert scale_score(
-        {"i0": 1, "i1": 2, "i2": 3, "i3": 4, "i4": 5, "i5": 5, "i6": 5, "i7": 5, "i8": None}, items
-    ) == pytest.approx(30 / 8)
+    records = [
+        Record("eight", "pre", {f"i{n}": 4 for n in range(8)}),
+        Record("seven", "pre", {f"i{n}": 2 for n in range(7)}),
+        Record(
+            "mixed",
+            "pre",
+            {"i0": 1, "i1": 2, "i2": 3, "i3": 4, "i4": 5, "i5": 5, "i6": 5, "i7": 5, "i8": None},
+        ),
+    ]
+    scores = Answers.from_records(records, items).column(SCALE_ID, items)
+    assert scores[0] == 4
+    assert np.isnan(scores[1])
+    assert scores[2] == pytest.approx(30 / 8)
+
+
+groups_of_pairs = st.lists(
+    st.tuples(st.sampled_from("abcdefgh"), st.integers(1, 5), st.integers(-4, 4)),
+    min_size=0,
+    max_size=400,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(groups_of_pairs, st.integers(1, 6))
+def test_a_breakdown_gives_each_group_exactly_what_scipy_gives_it_alone(members, min_cell):
+    """Breakdowns share one vectorised Wilcoxon call between groups (see
+    `_wilcoxon_many`): every group's figures must still be SciPy's for that group alone,
+    from groups of 1 to over 50 pairs, with ties and zeros."""
+    records = []
+    for index, (group, before, change) in enumerate(members):
+        after = min(5, max(1, before + change))
+        records.append(Record(f"m{index}", "pre", {"q": before}, {"team": group}))
+        records.append(Record(f"m{index}", "post", {"q": after}, {"team": group}))
+    rows = results(records, ["q"], ["q"], by="team", min_cell=min_cell)
+    for row in rows:
+        if row.item_id != "q" or row.result.suppressed:
+            continue
+        chosen = [r for r in records if r.groups["team"] == row.group]
+        pre = np.array([r.values["q"] for r in chosen if r.wave == "pre"], float)
+        post = np.array([r.values["q"] for r in chosen if r.wave == "post"], float)
+        assert row.result.n_paired == len(pre) >= min_cell
+        assert row.result.mean_change == pytest.approx((post - pre).mean())
+        if np.count_nonzero(post - pre) >= 2:
+            reference = stats.wilcoxon(
+                post, pre, zero_method="wilcox", correction=False, method="auto"
+            )
+            assert row.result.wilcoxon_statistic == pytest.approx(reference.statistic)
+            assert row.result.p_value == pytest.approx(reference.pvalue, abs=1e-12)
+        else:
+            assert row.result.p_value is None
 
 
 def test_groups_are_suppressed_together_so_subtraction_reveals_nothing():
