@@ -7,7 +7,7 @@ import io
 
 from lms.core.curriculum import SurveyInstrument
 from lms.core.models import Cohort
-from lms.plugins.surveys import analysis, services
+from lms.plugins.surveys import analysis, charts, services
 
 RESPONSE_COLUMNS = ("respondent", "instrument", "wave", "submitted_on")
 
@@ -31,6 +31,36 @@ def results_rows(
         by=by,
         min_cell=services.min_cell_size(),
     )
+
+
+def chart_rows(
+    cohort: Cohort, instrument: SurveyInstrument, wave_from: str = "pre", wave_to: str = "post"
+) -> list[charts.DivergingChart]:
+    """A diverging bar chart per Likert item, over the members paired in both waves.
+
+    Suppressed below the configured cell size, like `results_rows`."""
+    records = services.submitted_records(cohort, instrument.id)
+    found = []
+    for item in instrument.items:
+        if item.type != "likert":
+            continue
+        low, high = services.item_range(item)
+        labels = item.labels or [str(level) for level in range(low, high + 1)]
+        paired = list(analysis.pairs(records, item.id, wave_from, wave_to).values())
+        found.append(
+            charts.diverging_chart(
+                item.id,
+                item.wording,
+                labels,
+                [before for before, _ in paired],
+                [after for _, after in paired],
+                services.WAVE_NAMES[wave_from],
+                services.WAVE_NAMES[wave_to],
+                services.min_cell_size(),
+                first_level=low,
+            )
+        )
+    return found
 
 
 def results_csv(rows: list[analysis.ResultRow]) -> str:

@@ -131,6 +131,7 @@ def results(slug: str):
         waves=services.waves(g.cohort),
         counts=services.response_counts(g.cohort),
         rows=rows,
+        charts=exports.chart_rows(g.cohort, instrument, wave_from, wave_to),
         breakdown=[row for row in breakdown if row.item_id == analysis.SCALE_ID],
         by=by or "sector",
         breakdowns=BREAKDOWNS,
