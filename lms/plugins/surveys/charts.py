@@ -19,18 +19,19 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-WIDTH = 600
-"""Width of the viewBox; the template scales it to the width of the page."""
+WIDTH = 400
+"""Width of the viewBox; the template scales it to the column (half the page, or all
+of it on small screens), so text stays readable at 320 CSS px."""
 CENTRE = WIDTH / 2
-HALF = 290
-"""Length of a bar side holding 100% of the answers (a 5-unit margin each side)."""
-BAR_HEIGHT = 30
-LABEL_HEIGHT = 24  # the wave's name above its bar
+HALF = 190
+"""Length of a bar side holding 100% of the answers (a 10-unit margin each side)."""
+BAR_HEIGHT = 28
+LABEL_HEIGHT = 22  # the wave's name above its bar
 ROW_GAP = 12
 TOP = 4
 CHARACTER_WIDTH = 8
 """Room one character of printed percentage takes at TEXT_SIZE, with a margin."""
-TEXT_SIZE = 14
+TEXT_SIZE = 13
 LABEL_SIZE = 16
 
 TEXT_DARK = "#0b0c0c"  # GOV.UK text colour
