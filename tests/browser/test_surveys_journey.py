@@ -85,3 +85,53 @@ def test_trainee_answers_the_start_survey(
     page.get_by_role("link", name="Back to your surveys").click()
     expect(start).to_contain_text("Done")
     audit(page, "surveys done")
+
+
+@pytest.fixture
+def answered_cohort(make_cohort, make_membership):
+    """Six trainees who answered the start and end surveys (stored directly), and a lead."""
+    from lms.core.models import utcnow
+    from lms.extensions import db
+    from lms.plugins.surveys.models import SurveyAnswer, SurveyResponse
+
+    cohort = make_cohort(slug="derry-2026", name="Derry 2026")
+    items = ["explain_coproduction", "lead_change", "sustain_change"]
+    for before, after in [(1, 3), (2, 4), (2, 4), (3, 4), (3, 5), (4, 5)]:
+        member = make_membership(cohort, evaluation_consent=True)
+        for wave, value in (("pre", before), ("post", after)):
+            response = SurveyResponse(
+                cohort_id=cohort.id,
+                membership_id=member.id,
+                instrument="confidence",
+                wave=wave,
+                submitted_at=utcnow(),
+            )
+            response.answers = [SurveyAnswer(item_id=item, value=value) for item in items]
+            db.session.add(response)
+    db.session.commit()
+    return make_membership(cohort, role="lead").user
+
+
+def test_lead_sees_how_answers_moved(answered_cohort, needs_plugin, open_page, audit, sign_in):
+    needs_plugin("surveys")
+    page = open_page()
+    sign_in(page, answered_cohort)
+    page.get_by_role("link", name="Survey results", exact=True).click()
+    expect(page.get_by_role("heading", level=2, name="How answers moved")).to_be_visible()
+    wording = "How confident are you to lead a change in your organisation?"
+    # The chart is one image, named by its question followed by its summary.
+    chart = page.get_by_role("img", name=wording)
+    expect(chart).to_be_visible()
+    expect(chart).to_have_accessible_name(
+        f"{wording} Start of the programme: 17% very or extremely confident, "
+        "50% not at all or slightly confident. End of the programme: 83% very or extremely "
+        "confident, 0% not at all or slightly confident. 6 people answered both."
+    )
+    table = page.get_by_role("region", name=f"Answers by wave: {wording}")
+    expect(table.get_by_role("row", name=re.compile("^End of the programme"))).to_contain_text(
+        "3 (50%)"
+    )
+    # Items nobody answered in both waves are not drawn.
+    expect(page.get_by_text("Fewer than 5 people answered both waves").first).to_be_visible()
+    assert page.get_by_role("img").count() == 3
+    audit(page, "survey results with charts")

@@ -49,6 +49,7 @@ MEMBERS = expect(trainee=ALLOWED, tutor_other=ALLOWED, tutor=ALLOWED, lead=ALLOW
 STAFF = expect(tutor_other=ALLOWED, tutor=ALLOWED, lead=ALLOWED, admin=ALLOWED)
 # Trainee-only pages: an admin passes the capability check but, being no trainee of the
 # cohort, has no records there: 404.
+GROUP_TUTORS = expect(tutor_other=ALLOWED, tutor=ALLOWED, admin=404)
 OWN_WORK = expect(trainee=ALLOWED, admin=404)
 # A record of the victim's: only the tutor of their group, the lead and admins.
 VICTIMS_INITIATIVE = expect(
@@ -177,6 +178,10 @@ MATRIX: dict[str, Route] = {
     "surveys.results": Route(cohort(), LEAD),
     "surveys.results_csv": Route(cohort(), LEAD),
     "surveys.responses_export": Route(cohort_with(fmt="csv"), LEAD),
+    # Each tutor sees their own group's aggregates once the later wave has closed (the
+    # start-of-programme wave has, on the world's date); admins have no group.
+    "surveys.group_results": Route(cohort(), GROUP_TUTORS, query="?from=mid&to=pre"),
+    "surveys.group_results_csv": Route(cohort(), GROUP_TUTORS, query="?from=mid&to=pre"),
     # -- evaluation ------------------------------------------------------------------------
     "evaluation.static": Route(fixed(filename="coding.js"), SIGNED_IN),
     "evaluation.dashboard": Route(cohort(), LEAD),

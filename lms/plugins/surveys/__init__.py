@@ -36,6 +36,11 @@ def lms_capabilities():
             "See survey results as aggregates and download pseudonymous responses",
             ("lead",),
         ),
+        Capability(
+            "surveys.group_results",
+            "See survey results for your own tutor group as aggregates, once a wave closes",
+            ("tutor",),
+        ),
     ]
 
 
@@ -50,6 +55,9 @@ def lms_nav_items(user):
             return [
                 NavItem("Survey results", "surveys.results", 40, {"slug": membership.cohort.slug})
             ]
+        if membership.role == "tutor" and membership.tutor_group_id is not None:
+            slug = membership.cohort.slug
+            return [NavItem("Survey results", "surveys.group_results", 40, {"slug": slug})]
     return []
 
 

@@ -229,10 +229,7 @@ def results(call) -> Results:
             call.invalid({field: f"This course has no {value} survey"})
     wave = services.find_wave(call.cohort, query.wave_from)
     instrument = services.instrument_of(call.cohort, wave)
-    rows = exports.results_rows(call.cohort, instrument, query.wave_from, query.wave_to)
-    breakdown = exports.results_rows(
-        call.cohort, instrument, query.wave_from, query.wave_to, by=query.by, with_items=False
-    )
+    found = exports.results(call.cohort, instrument, query.wave_from, query.wave_to, query.by)
     counts = services.response_counts(call.cohort)
     return Results(
         instrument=instrument.id,
@@ -244,9 +241,9 @@ def results(call) -> Results:
             WaveCount(wave=name, trainees=c["trainees"], submitted=c["submitted"])
             for name, c in counts.items()
         ],
-        rows=[_figures(row) for row in rows],
+        rows=[_figures(row) for row in found.rows],
         breakdown_by=query.by,
-        breakdown=[_figures(row) for row in breakdown],
+        breakdown=[_figures(row) for row in found.breakdown],
     )
 
 

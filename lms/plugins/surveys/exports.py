@@ -4,12 +4,42 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 
 from lms.core.curriculum import SurveyInstrument
 from lms.core.models import Cohort
-from lms.plugins.surveys import analysis, services
+from lms.plugins.surveys import analysis, charts, services
 
 RESPONSE_COLUMNS = ("respondent", "instrument", "wave", "submitted_on")
+
+
+@dataclass(frozen=True)
+class Results:
+    """Everything a results page shows, from one read of the answers."""
+
+    rows: list[analysis.ResultRow]
+    breakdown: list[analysis.ResultRow]
+    charts: list[charts.DivergingChart]
+
+
+def results(
+    cohort: Cohort,
+    instrument: SurveyInstrument,
+    wave_from: str = "pre",
+    wave_to: str = "post",
+    by: str | None = None,
+    tutor_group_id: int | None = None,
+) -> Results:
+    """Paired results per item, the scale score broken down `by` a group (if any) and a
+    chart per Likert item; a tutor group's members only when `tutor_group_id` is given."""
+    answers = services.submitted_answers(cohort, instrument, (wave_from, wave_to), tutor_group_id)
+    return Results(
+        rows=_rows(answers, instrument, wave_from, wave_to),
+        breakdown=_rows(answers, instrument, wave_from, wave_to, by, with_items=False)
+        if by
+        else [],
+        charts=_charts(answers, instrument, wave_from, wave_to),
+    )
 
 
 def results_rows(
@@ -18,16 +48,18 @@ def results_rows(
     wave_from: str = "pre",
     wave_to: str = "post",
     by: str | None = None,
-    *,
-    with_items: bool = True,
+    tutor_group_id: int | None = None,
 ) -> list[analysis.ResultRow]:
-    """Paired results for the cohort, suppressed below the configured cell size
-    (`with_items=False`: the scale score only)."""
-    answers = services.submitted_answers(cohort, instrument, (wave_from, wave_to))
-    numeric = [item.id for item in instrument.items if item.type != "text"]
+    """Paired results per item and for the scale, as in the CSV download."""
+    answers = services.submitted_answers(cohort, instrument, (wave_from, wave_to), tutor_group_id)
+    return _rows(answers, instrument, wave_from, wave_to, by)
+
+
+def _rows(answers, instrument, wave_from, wave_to, by=None, *, with_items=True):
+    # Suppressed below the configured cell size, in totals and breakdowns alike.
     return analysis.results(
         answers,
-        numeric,
+        [item.id for item in instrument.items if item.type != "text"],
         instrument.confidence_scale,
         wave_from,
         wave_to,
@@ -35,6 +67,32 @@ def results_rows(
         min_cell=services.min_cell_size(),
         with_items=with_items,
     )
+
+
+def _charts(answers, instrument, wave_from, wave_to) -> list[charts.DivergingChart]:
+    """A diverging bar chart per Likert item, over the members paired in both waves
+    (suppressed below the configured cell size, like the rows)."""
+    found = []
+    for item in instrument.items:
+        if item.type != "likert":
+            continue
+        low, high = services.item_range(item)
+        labels = item.labels or [str(level) for level in range(low, high + 1)]
+        before, after, _ = answers.paired(item.id, wave_from, wave_to)
+        found.append(
+            charts.diverging_chart(
+                item.id,
+                item.wording,
+                labels,
+                before.tolist(),
+                after.tolist(),
+                services.WAVE_NAMES[wave_from],
+                services.WAVE_NAMES[wave_to],
+                services.min_cell_size(),
+                first_level=low,
+            )
+        )
+    return found
 
 
 def results_csv(rows: list[analysis.ResultRow]) -> str:

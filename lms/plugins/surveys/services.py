@@ -69,6 +69,13 @@ def instrument_of(cohort: Cohort, wave: SurveyWave) -> SurveyInstrument:
     return programme(cohort.programme).instruments[wave.instrument]
 
 
+def results_ready_for_group(cohort: Cohort, wave_to: str) -> bool:
+    """A tutor sees their group's results once the later wave has closed: while answers
+    still arrive, comparing the figures before and after one more would reveal them."""
+    wave = find_wave(cohort, wave_to)
+    return wave is not None and wave_state(cohort, wave) == CLOSED
+
+
 def wave_state(cohort: Cohort, wave: SurveyWave) -> str:
     """ "not yet open", "open" or "closed" today (see the module docstring)."""
     position = schedule_of(cohort).position(today())
@@ -280,13 +287,17 @@ def submitted_responses(cohort: Cohort, instrument: str | None = None) -> list[S
 
 
 def submitted_answers(
-    cohort: Cohort, instrument: SurveyInstrument, wave_names: tuple[str, ...] = ()
+    cohort: Cohort,
+    instrument: SurveyInstrument,
+    wave_names: tuple[str, ...] = (),
+    tutor_group_id: int | None = None,
 ) -> Answers:
     """The cohort's submitted numeric answers as columns for `analysis` (one query).
 
     One row per response, one column per numeric item, pivoted in SQL so that a cohort of
     10,000 members is 20,000 rows rather than a quarter of a million. Only members counted
-    in analysis (see `submitted_responses`); only `wave_names` when given."""
+    in analysis (see `submitted_responses`); only `wave_names` and one tutor group's
+    members when given."""
     import numpy as np  # loaded on the first analysis, not at start
 
     items = [item.id for item in instrument.items if item.type != "text"]
@@ -297,6 +308,8 @@ def submitted_answers(
     ]
     if wave_names:
         where.append(SurveyResponse.wave.in_(wave_names))
+    if tutor_group_id is not None:
+        where.append(Membership.tutor_group_id == tutor_group_id)
     if consent_required():
         where.append(
             (SurveyResponse.membership_id.is_(None)) | (Membership.evaluation_consent.is_(True))
@@ -343,8 +356,10 @@ def submitted_answers(
     )
 
 
-def response_counts(cohort: Cohort) -> dict[str, dict[str, int]]:
-    """Per wave: trainees, submitted responses and drafts (fixed queries)."""
+def response_counts(cohort: Cohort, tutor_group_id: int | None = None) -> dict[str, dict[str, int]]:
+    """Per wave: trainees, submitted responses and drafts (fixed queries); one tutor
+    group's when `tutor_group_id` is given."""
+    in_group = [] if tutor_group_id is None else [Membership.tutor_group_id == tutor_group_id]
     trainees = db.session.scalar(
         select(func.count())
         .select_from(Membership)
@@ -352,9 +367,10 @@ def response_counts(cohort: Cohort) -> dict[str, dict[str, int]]:
             Membership.cohort_id == cohort.id,
             Membership.role == "trainee",
             Membership.withdrawn_at.is_(None),
+            *in_group,
         )
     )
-    rows = db.session.execute(
+    query = (
         select(
             SurveyResponse.wave,
             func.count(SurveyResponse.submitted_at),
@@ -363,6 +379,11 @@ def response_counts(cohort: Cohort) -> dict[str, dict[str, int]]:
         .where(SurveyResponse.cohort_id == cohort.id)
         .group_by(SurveyResponse.wave)
     )
+    if in_group:
+        query = query.join(Membership, SurveyResponse.membership_id == Membership.id).where(
+            *in_group
+        )
+    rows = db.session.execute(query)
     counts = {wave: (submitted, total) for wave, submitted, total in rows}
     return {
         wave.wave: {

@@ -122,18 +122,18 @@ def _results_choice():
 @requires("surveys.results")
 def results(slug: str):
     wave_from, wave_to, by, instrument = _results_choice()
-    rows = exports.results_rows(g.cohort, instrument, wave_from, wave_to)
-    breakdown = exports.results_rows(
-        g.cohort, instrument, wave_from, wave_to, by=by or "sector", with_items=False
-    )
+    found = exports.results(g.cohort, instrument, wave_from, wave_to, by=by or "sector")
     return render_template(
         "surveys/results.html",
         cohort=g.cohort,
+        group=None,
+        ready=True,
         instrument=instrument,
         waves=services.waves(g.cohort),
         counts=services.response_counts(g.cohort),
-        rows=rows,
-        breakdown=breakdown,
+        rows=found.rows,
+        breakdown=found.breakdown,
+        charts=found.charts,
         by=by or "sector",
         breakdowns=BREAKDOWNS,
         wave_from=wave_from,
@@ -148,6 +148,48 @@ def results_csv(slug: str):
     wave_from, wave_to, by, instrument = _results_choice()
     rows = exports.results_rows(g.cohort, instrument, wave_from, wave_to, by=by)
     name = f"{g.cohort.slug}-{instrument.id}-{wave_from}-{wave_to}{'-' + by if by else ''}.csv"
+    return _download(exports.results_csv(rows), "text/csv", name)
+
+
+def _tutor_group():
+    group = g.membership.tutor_group if g.membership else None
+    if group is None:  # a tutor not yet given a group (or an admin) has no group results
+        abort(404)
+    return group
+
+
+@bp.route("/group-results")
+@requires("surveys.group_results")
+def group_results(slug: str):
+    group = _tutor_group()
+    wave_from, wave_to, _, instrument = _results_choice()
+    ready = services.results_ready_for_group(g.cohort, wave_to)
+    found = exports.results(g.cohort, instrument, wave_from, wave_to, tutor_group_id=group.id)
+    return render_template(
+        "surveys/results.html",
+        cohort=g.cohort,
+        group=group,
+        ready=ready,
+        instrument=instrument,
+        waves=services.waves(g.cohort),
+        counts=services.response_counts(g.cohort, group.id),
+        rows=found.rows if ready else [],
+        charts=found.charts if ready else [],
+        wave_from=wave_from,
+        wave_to=wave_to,
+        min_cell=services.min_cell_size(),
+    )
+
+
+@bp.route("/group-results.csv")
+@requires("surveys.group_results")
+def group_results_csv(slug: str):
+    group = _tutor_group()
+    wave_from, wave_to, _, instrument = _results_choice()
+    if not services.results_ready_for_group(g.cohort, wave_to):
+        abort(404)
+    rows = exports.results_rows(g.cohort, instrument, wave_from, wave_to, tutor_group_id=group.id)
+    name = f"{g.cohort.slug}-{instrument.id}-{wave_from}-{wave_to}-your-group.csv"
     return _download(exports.results_csv(rows), "text/csv", name)
 
 
