@@ -300,28 +300,45 @@ def report_times(app) -> dict:
     }
 
 
+HEAVY_MODULES = (
+    "alembic", "flask_migrate", "icalendar", "apispec", "scipy", "numpy", "matplotlib",
+    "openpyxl", "docx", "markdown_it", "email_validator",
+)  # fmt: skip
+
+
 def startup_times(env: dict, runs: int = 5) -> dict:
+    """Import + create_app in fresh interpreters, timed from inside (interpreter start
+    excluded). An untimed first run writes the bytecode caches, as any deployment has
+    them: with PYTHONDONTWRITEBYTECODE set (as in some shells) every run would otherwise
+    also compile the app's sources. Wall time includes waiting for a busy CPU, so the
+    load average is recorded and the target is checked on CPU time."""
     code = (
-        "import sys, time; HEAVY = ('scipy', 'matplotlib', 'openpyxl', 'docx'); "
-        "t, c = time.perf_counter(), time.process_time(); "
+        "import sys, time; t, c = time.perf_counter(), time.process_time(); "
         "from lms import create_app; create_app(); "
         "print(time.perf_counter() - t, time.process_time() - c); "
-        "print(','.join(m for m in HEAVY if m in sys.modules))"
+        f"print(','.join(m for m in {HEAVY_MODULES!r} if m in sys.modules))"
     )
     times, cpu, heavy = [], [], ""
-    for _ in range(runs):
-        output = subprocess.run(
-            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
-        ).stdout.split("\n")
-        wall, used = output[0].split()
-        times.append(float(wall))
-        cpu.append(float(used))
-        heavy = output[1]
+    with tempfile.TemporaryDirectory(prefix="lms-bench-pyc-") as pycache:
+        env = {k: v for k, v in env.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        env["PYTHONPYCACHEPREFIX"] = pycache  # caches go here, not into the source tree
+        command = [sys.executable, "-c", code]
+        subprocess.run(command, env=env, capture_output=True, check=True)  # warm-up
+        load = os.getloadavg()
+        for _ in range(runs):
+            output = subprocess.run(
+                command, env=env, capture_output=True, text=True, check=True
+            ).stdout.split("\n")
+            wall, used = output[0].split()
+            times.append(float(wall))
+            cpu.append(float(used))
+            heavy = output[1]
     return {
         "median_s": round(statistics.median(times), 3),
         "min_s": round(min(times), 3),
         # CPU time is what the start costs; wall time also counts waiting for a busy CPU.
         "median_cpu_s": round(statistics.median(cpu), 3),
+        "load_average_before": [round(x, 2) for x in load],
         "heavy_modules_loaded": heavy.split(",") if heavy else [],
     }
 
@@ -496,7 +513,8 @@ def check_targets(result: dict) -> dict:
         result["reports"]["survey_analysis_all_members_s"],
         TARGETS["report_s"],
     )
-    checks["app start under 1 s"] = (result["startup"]["median_s"], TARGETS["startup_s"])
+    # CPU time: on a loaded machine, the wall time measures the other processes too.
+    checks["app start under 1 s (CPU)"] = (result["startup"]["median_cpu_s"], TARGETS["startup_s"])
     checks["worker RSS under 150 MB"] = (result["memory"]["max_mb"], TARGETS["worker_rss_mb"])
     # A negative limit means "at least": the figure must reach its absolute value.
     return {
@@ -579,7 +597,7 @@ def write_markdown(result: dict, json_path: Path) -> None:
         "| Worker peak RSS after serving every page above (incl. evaluation, scipy) | "
         f"{max(result['memory']['after_every_page_worker_peak_rss_mb'] or [0])} MB |",
         f"| Start-up (import + create_app), median of 5 | {s['median_s']} s wall, "
-        f"{s['median_cpu_s']} s CPU "
+        f"{s['median_cpu_s']} s CPU, load average {s['load_average_before'][0]} "
         f"(heavy modules loaded: {', '.join(s['heavy_modules_loaded']) or 'none'}) |",
         "",
         "| Target | figure | limit | met |",

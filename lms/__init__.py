@@ -71,13 +71,12 @@ def configure_settings(app: Flask, overrides: dict) -> None:
 
 def init_extensions(app: Flask) -> None:
     from lms.database import init_database
-    from lms.extensions import csrf, db, limiter, login_manager, migrate
+    from lms.extensions import csrf, db, limiter, login_manager
+    from lms.migrations_support import init_migrations
 
     db.init_app(app)
     init_database(app)
-    migrate.init_app(
-        app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True
-    )
+    init_migrations(app)  # Flask-Migrate (Alembic) is imported only when migrations run
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)

@@ -3,7 +3,6 @@
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
@@ -24,7 +23,17 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def __getattr__(name: str):
+    # `migrate` (Flask-Migrate) is made on first use: importing it imports Alembic, too
+    # slow for every start. See lms.migrations_support.
+    if name == "migrate":
+        from flask_migrate import Migrate
+
+        globals()["migrate"] = Migrate()
+        return globals()["migrate"]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Literal
 
 import nh3
-from markdown_it import MarkdownIt
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 SLUG = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"
@@ -128,12 +127,17 @@ class SurveyInstrument(Strict):
         return {item.id: item for item in self.items}
 
 
-_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": True})
+@cache
+def _markdown():
+    # Made on first use: markdown-it's import and set-up would slow every start.
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": True})
 
 
 def render_markdown(text: str) -> str:
     """Markdown to HTML with raw HTML disabled, then sanitised: no script gets through."""
-    return nh3.clean(_markdown.render(text), link_rel="noopener noreferrer")
+    return nh3.clean(_markdown().render(text), link_rel="noopener noreferrer")
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,6 @@ import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 
 from lms.contracts import ROLES
@@ -144,6 +143,9 @@ def _parse_row(line: int, cells: list[str]) -> tuple[RosterRow | None, list[RowE
         if value.startswith(("=", "+", "@")):
             # Spreadsheet formulas would run when a lead opens the export in Excel.
             errors.append(RowError(line, name, "must not start with =, + or @"))
+    # Imported on use: email_validator compiles large regular expressions at import.
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         email = normalise_email(
             validate_email(values["email"], check_deliverability=False).normalized

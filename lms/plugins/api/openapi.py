@@ -7,13 +7,15 @@ the document says exactly what the code accepts and answers."""
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from apispec import APISpec
 from flask import current_app
 from pydantic import BaseModel, TypeAdapter
 
 from lms.plugins.api.framework import API_PREFIX, PROBLEM_JSON, Endpoint
+
+if TYPE_CHECKING:
+    from apispec import APISpec
 
 REF = "#/components/schemas/{model}"
 PROBLEM_SCHEMA = {
@@ -168,6 +170,8 @@ def _description(endpoint: Endpoint) -> str:
 
 def build_document(endpoints: list[Endpoint]) -> dict:
     """The whole OpenAPI 3.1 document for these endpoints."""
+    from apispec import APISpec  # imported on use, like every library start-up can skip
+
     spec = APISpec(
         title="Involving People LMS API",
         version="1.0.0",

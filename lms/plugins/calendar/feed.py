@@ -11,13 +11,15 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
-
-from icalendar import Calendar, Event
 
 from lms.core.cohorts import schedule_of
 from lms.core.curriculum_loader import programme
 from lms.core.models import Cohort
+
+if TYPE_CHECKING:
+    from icalendar import Calendar, Event
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +67,8 @@ class FeedOptions:
 def build_calendar(cohorts: Iterable[Cohort], options: FeedOptions) -> Calendar:
     """One VCALENDAR with the sessions, breaks, reflection due dates and survey
     windows of each cohort."""
+    from icalendar import Calendar  # imported on use: it slows every start of the app
+
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -94,6 +98,8 @@ def cohort_events(cohort: Cohort, options: FeedOptions, stamp: datetime) -> list
     course = programme(cohort.programme)
     schedule = schedule_of(cohort)
     prefix = f"{cohort.name}:"
+
+    from icalendar import Event
 
     def event(key: str, summary: str, start, end, *, busy: bool = False, week: int = 0):
         item = Event()
