@@ -109,8 +109,9 @@ def cohort_starts(
     """Start dates, oldest first: (start, week under way today, or None if finished).
 
     Finished cohorts started every three weeks back from about a year ago; the last
-    tenth (at least one) are under way at the weeks in `under_way`."""
-    going = max(1, cohorts // 10)
+    tenth (at least one, none if `under_way` is empty) are under way at the weeks in
+    `under_way`."""
+    going = max(1, cohorts // 10) if under_way else 0
     finished = cohorts - going
     monday = monday_of(today)
     starts = [(monday - timedelta(weeks=40 + 3 * (finished - i)), None) for i in range(finished)]
@@ -187,9 +188,11 @@ def seed(
     progress: Callable[[int], None] = lambda done: None,
     under_way: tuple[int, ...] = IN_PROGRESS_WEEKS,
     random_seed: int = 2026,
+    with_work: bool = True,
 ) -> Seeded:
     """Add `cohorts` cohorts sharing `members` trainees (plus a tutor per group and a lead
-    per cohort) with every plugin's records, as they would be on `today`.
+    per cohort) with every plugin's records, as they would be on `today` (survey
+    responses only, without reflections and initiatives, if not `with_work`).
 
     Runs in the app context on `db.session`'s connection, committing after each cohort;
     `progress(n)` is called with the trainees done since the last call."""
@@ -312,14 +315,15 @@ def seed(
             last_week = taught
             if withdrawn is not None:
                 last_week = max(1, taught // 2)
-            _reflections(
-                writer, ids, rng, pool, course, schedule, member_id, trainee_user, tutor_user,
-                consent, last_week, week_now, today,
-            )  # fmt: skip
-            _initiative(
-                writer, ids, rng, cohort_id, member_id, tutor_user, schedule, last_week, today,
-                always=position == 0,
-            )  # fmt: skip
+            if with_work:
+                _reflections(
+                    writer, ids, rng, pool, course, schedule, member_id, trainee_user,
+                    tutor_user, consent, last_week, week_now, today,
+                )  # fmt: skip
+                _initiative(
+                    writer, ids, rng, cohort_id, member_id, tutor_user, schedule, last_week,
+                    today, always=position == 0,
+                )  # fmt: skip
             _surveys(
                 writer, ids, rng, course, instrument_of, schedule, cohort_id, member_id,
                 last_week, week_now,

@@ -16,6 +16,7 @@ Small cells: a chart over fewer than `min_cell` paired members has no figures at
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -95,13 +96,8 @@ class DivergingChart:
 
 def level_counts(values: Iterable[float], levels: Sequence[int]) -> list[int]:
     """How many values fall on each level, in the order of `levels` (others are ignored)."""
-    position = {level: index for index, level in enumerate(levels)}
-    counts = [0] * len(levels)
-    for value in values:
-        index = position.get(value)
-        if index is not None:
-            counts[index] += 1
-    return counts
+    tally = Counter(values)  # counts in C: a cohort of 10,000 has 20,000 answers per item
+    return [tally.get(level, 0) for level in levels]
 
 
 def rounded_percents(counts: Sequence[int]) -> list[int]:
