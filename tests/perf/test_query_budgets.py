@@ -77,6 +77,14 @@ PAGES = {
     "survey results": ("lead", "/cohorts/{slug}/surveys/results", 17),
     "evaluation dashboard": ("lead", "/cohorts/{slug}/evaluation", 21),
     "evaluation texts": ("lead", "/cohorts/{slug}/evaluation/texts", 12),
+    "evaluation printable report": ("lead", "/cohorts/{slug}/evaluation/report", 19),
+    "evaluation XLSX report": ("lead", "/cohorts/{slug}/evaluation/report.xlsx", 17),
+    "evaluation heatmap chart": (
+        "lead",
+        "/cohorts/{slug}/evaluation/charts/engagement-heatmap.svg",
+        8,
+    ),
+    "evaluation comparison": ("lead", "/evaluation/compare", 12),
 }
 
 

@@ -242,8 +242,10 @@ def _status_tables(cohort, key, title, members, weeks, statuses) -> list[Table]:
     rate_rows, group_rows = [], []
     all_open = all_done = 0
     columns = [name for name, _ in STATUS_GROUPS] + ["Not yet open"]
+    ids = [m.id for m in members]  # once: ORM attribute access per cell adds up
+    get = statuses.get
     for week in weeks:
-        counts = Counter(statuses.get((m.id, week), "not yet open") for m in members)
+        counts = Counter([get((member_id, week), "not yet open") for member_id in ids])
         open_ = sum(n for status, n in counts.items() if status != "not yet open")
         done = sum(counts[status] for status in SUBMITTED)
         rate_rows.append([week, s.shown(open_), s.shown(done), s.rate(done, open_)])
@@ -252,7 +254,7 @@ def _status_tables(cohort, key, title, members, weeks, statuses) -> list[Table]:
         grouped.append(counts["not yet open"])
         group_rows.append([week, *s.suppress_set(grouped)])
     # Rows ordered by pseudonym, so their order says nothing about who is who.
-    by_label = {pseudonym(cohort.id, m.id): m.id for m in members}
+    by_label = {pseudonym(cohort.id, member_id): member_id for member_id in ids}
     labels = sorted(by_label)
     matrix = None
     if len(members) >= s.threshold():
@@ -263,10 +265,7 @@ def _status_tables(cohort, key, title, members, weeks, statuses) -> list[Table]:
             "weeks": weeks,
             "categories": columns,
             "cells": [
-                [
-                    order.get(statuses.get((by_label[label], w), "not yet open"), other)
-                    for w in weeks
-                ]
+                [order.get(get((by_label[label], w), "not yet open"), other) for w in weeks]
                 for label in labels
             ],
         }
