@@ -15,6 +15,8 @@ DEFAULTS: dict[str, object] = {
     "SQLITE_BUSY_TIMEOUT_MS": 10_000,
     "SECRET_KEY": None,  # default: generated into the instance folder on first run
     "CURRICULUM_PATH": None,  # default: curriculum/ beside the package
+    # How soon an edited curriculum file is served (looking costs more than a light page).
+    "CURRICULUM_RECHECK_SECONDS": 2.0,
     "DISABLED_PLUGINS": [],
     "SAFE_MODE": False,  # load no plugins at all
     "COOKIE_SECURE": True,

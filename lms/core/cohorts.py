@@ -8,7 +8,7 @@ from datetime import date
 from functools import lru_cache
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from lms.core.curriculum_loader import programme as load_programme
 from lms.core.models import Cohort, CohortBreak, Membership, TutorGroup, User
@@ -182,7 +182,8 @@ def memberships_of(user: User) -> list[Membership]:
         db.session.scalars(
             select(Membership)
             .where(Membership.user_id == user.id, Membership.withdrawn_at.is_(None))
-            .options(selectinload(Membership.cohort), selectinload(Membership.tutor_group))
+            # One query: each membership has one cohort and at most one group.
+            .options(joinedload(Membership.cohort), joinedload(Membership.tutor_group))
             .order_by(Membership.created_at.desc())
         )
     )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import time
+from math import inf
 from pathlib import Path
 
 import yaml
@@ -330,11 +332,17 @@ def check_curriculum(folder: Path | str) -> list[CurriculumError]:
 
 
 class CurriculumStore:
-    """Programmes by slug, re-read when any of their files changes (no restart needed)."""
+    """Programmes by slug, re-read when any of their files changes (no restart needed).
 
-    def __init__(self, root: Path):
+    Looking at every file's date costs more than a light page, so a programme's files
+    are looked at again only `recheck_seconds` after the last look: an edit shows within
+    that time (0 looks on every request)."""
+
+    def __init__(self, root: Path, recheck_seconds: float = 0.0):
         self.root = root
+        self.recheck_seconds = recheck_seconds
         self._cache: dict[str, tuple[tuple, Programme]] = {}
+        self._checked: dict[str, float] = {}
 
     def slugs(self) -> list[str]:
         return sorted(p.name for p in self.root.iterdir() if (p / "programme.yaml").is_file())
@@ -356,9 +364,14 @@ class CurriculumStore:
         return seen[slug]
 
     def _get(self, slug: str) -> Programme:
+        cached = self._cache.get(slug)
+        now = time.monotonic()
+        if cached is not None and now - self._checked.get(slug, -inf) < self.recheck_seconds:
+            return cached[1]
         folder = self.root / slug
         if "/" in slug or not (folder / "programme.yaml").is_file():
             raise KeyError(slug)
+        self._checked[slug] = now
         fingerprint = self._fingerprint(folder)
         cached = self._cache.get(slug)
         if cached is None or cached[0] != fingerprint:
@@ -378,7 +391,9 @@ class CurriculumStore:
 
 def init_curriculum(app: Flask) -> None:
     """Load every programme once at start: the app refuses to start on invalid content."""
-    store = CurriculumStore(Path(app.config["CURRICULUM_PATH"]))
+    store = CurriculumStore(
+        Path(app.config["CURRICULUM_PATH"]), float(app.config["CURRICULUM_RECHECK_SECONDS"])
+    )
     for slug in store.slugs():
         store.get(slug)
     app.extensions["lms_curriculum"] = store

@@ -42,7 +42,9 @@ def lms_nav_items(user):
         NavItem("Your account", "admin.account", order=95),
     ]
     # Experts by experience see only what they review, not the cohort pages.
-    roles = {m.role for m in user.memberships if m.withdrawn_at is None}
+    from lms.core.cohorts import memberships_of
+
+    roles = {m.role for m in memberships_of(user)}
     if not roles or roles - {"expert"}:
         items.append(NavItem("Cohorts", "cohorts.index", order=90))
     if user.is_admin:

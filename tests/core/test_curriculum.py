@@ -142,6 +142,23 @@ def test_editing_a_week_file_changes_what_is_served_without_a_restart(copy):
     assert store.get("involving-people").week(2).title == "A new title"
 
 
+def test_an_edit_shows_once_the_recheck_interval_has_passed(copy, monkeypatch):
+    from lms.core import curriculum_loader
+
+    clock = [1000.0]
+    monkeypatch.setattr(curriculum_loader.time, "monotonic", lambda: clock[0])
+    store = CurriculumStore(copy.parent, recheck_seconds=2.0)
+    old_title = store.get("involving-people").week(2).title
+    path = week_file(copy, 2)
+    path.write_text(path.read_text().replace(old_title, "A new title", 1))
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    clock[0] += 1.9  # within the interval the files are not looked at
+    assert store.get("involving-people").week(2).title == old_title
+    clock[0] += 0.2
+    assert store.get("involving-people").week(2).title == "A new title"
+
+
 def test_a_broken_edit_keeps_serving_the_last_good_copy(copy):
     store = CurriculumStore(copy.parent)
     good = store.get("involving-people").week(2).title

@@ -106,10 +106,12 @@ def lms_week_tasks(membership, week):
 
 @hookimpl
 def lms_member_tasks(membership, weeks):
+    from lms.plugins.initiatives.services import due_weeks
     from lms.plugins.initiatives.tasks import week_tasks
 
     # week_tasks loads the initiative once per request, so this is two queries in all.
-    return {week: week_tasks(membership, week) for week in weeks}
+    due = due_weeks(membership.cohort)
+    return {week: week_tasks(membership, week, due) for week in weeks}
 
 
 @hookimpl

@@ -41,11 +41,13 @@ def _status(opens, due, done: bool, now) -> str:
     return "overdue" if now > due else "due"
 
 
-def week_tasks(membership, week: int) -> list[Task]:
+def week_tasks(membership, week: int, due_weeks=None) -> list[Task]:
+    """A trainee's initiative tasks in `week`; `due_weeks` as `services.due_weeks` gives
+    them (worked out here if not given: pass it when asking for many weeks)."""
     if membership.role != "trainee":
         return []
     cohort = membership.cohort
-    plan_week, update_weeks = services.due_weeks(cohort)
+    plan_week, update_weeks = due_weeks or services.due_weeks(cohort)
     if week != plan_week and week not in update_weeks:
         return []
     now = today()
