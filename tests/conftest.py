@@ -224,6 +224,20 @@ def make_membership(app, make_user):
 
 
 @pytest.fixture
+def client_for(app):
+    """A separate signed-in browser per person (signing out and in again on one client
+    trips over the shared client's CSRF helper)."""
+
+    def make(user):
+        browser = app.test_client()
+        response = browser.post("/sign-in", data={"email": user.email, "password": PASSWORD})
+        assert response.status_code == 302
+        return browser
+
+    return make
+
+
+@pytest.fixture
 def login_as(client):
     def login(user, password: str = PASSWORD):
         response = client.post("/sign-in", data={"email": user.email, "password": password})

@@ -13,8 +13,6 @@ from datetime import date
 import pytest
 from icalendar import Calendar
 
-from tests.conftest import PASSWORD
-
 START = date(2026, 9, 7)
 BREAKS = (date(2026, 12, 21), date(2026, 12, 28))
 TODAY = date(2026, 10, 1)
@@ -35,19 +33,6 @@ def cohort(make_cohort):
 def trainee(cohort, make_membership, make_user):
     user = make_user(given_name="Tara", family_name="Trainee")
     return make_membership(cohort, "trainee", user=user, group="Group A")
-
-
-@pytest.fixture
-def client_for(app):
-    """A separate browser for each person, signed in."""
-
-    def make(user):
-        browser = app.test_client()
-        response = browser.post("/sign-in", data={"email": user.email, "password": PASSWORD})
-        assert response.status_code == 302
-        return browser
-
-    return make
 
 
 def create_link(browser) -> str:

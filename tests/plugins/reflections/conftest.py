@@ -7,8 +7,6 @@ from datetime import date
 
 import pytest
 
-from tests.conftest import PASSWORD
-
 # The cohort starts Monday 7 September 2026; on 1 October weeks 1-4 are open, weeks 1-3
 # are past their due date (session + 6 days) and week 4 is due on 4 October.
 TODAY = date(2026, 10, 1)
@@ -35,19 +33,6 @@ def trainee(cohort, make_membership, make_user):
 def tutor(cohort, make_membership, make_user):
     user = make_user(given_name="Theo", family_name="Tutor")
     return make_membership(cohort, "tutor", user=user, group="Group A")
-
-
-@pytest.fixture
-def client_for(app):
-    """A separate browser for each person, signed in."""
-
-    def make(user):
-        browser = app.test_client()
-        response = browser.post("/sign-in", data={"email": user.email, "password": PASSWORD})
-        assert response.status_code == 302
-        return browser
-
-    return make
 
 
 def answers(**texts) -> dict:

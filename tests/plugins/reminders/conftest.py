@@ -19,7 +19,6 @@ from aiosmtpd.controller import Controller
 from lms.contracts import Task
 from lms.extensions import db
 from lms.plugins import hookimpl
-from tests.conftest import PASSWORD
 
 TODAY = date(2026, 10, 1)
 START = date(2026, 9, 7)
@@ -164,14 +163,3 @@ def send(app):
         return result
 
     return run
-
-
-@pytest.fixture
-def client_for(app):
-    def make(user):
-        browser = app.test_client()
-        response = browser.post("/sign-in", data={"email": user.email, "password": PASSWORD})
-        assert response.status_code == 302
-        return browser
-
-    return make

@@ -65,18 +65,3 @@ def add_response():
         return response
 
     return add
-
-
-@pytest.fixture
-def client_for(app):
-    """A separate signed-in client per user (signing out and in again on one client
-    trips over the shared client's CSRF helper)."""
-    from tests.conftest import PASSWORD
-
-    def make(user):
-        client = app.test_client()
-        response = client.post("/sign-in", data={"email": user.email, "password": PASSWORD})
-        assert response.status_code == 302
-        return client
-
-    return make
