@@ -54,6 +54,8 @@ def _parse(raw: str, default: object) -> object:
         return raw.strip().lower() in {"1", "true", "yes", "on"}
     if isinstance(default, int):
         return int(raw)
+    if isinstance(default, float):
+        return float(raw)
     if isinstance(default, list):
         return [item.strip() for item in raw.split(",") if item.strip()]
     return raw
