@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import click
 from flask import current_app
@@ -15,6 +15,7 @@ from lms.extensions import db
 
 DEMO_PASSWORD = "co-production-demo"  # noqa: S105 - printed for the demo, by design
 DEMO_SLUG = "demo-2026"
+PAST_SLUG = "demo-2025"
 
 # 18 trainees across the three sectors, as in the published Involving People cohort.
 TRAINEES = [
@@ -169,7 +170,51 @@ def create_demo(today: date | None = None) -> tuple[Cohort, list[tuple[str, str]
     db.session.flush()
     if created:
         current_app.extensions["lms"].hook.lms_demo_data(cohort=cohort)
+        _past_cohort(today, lead)
     return cohort, logins
+
+
+def _past_cohort(today: date, lead: User) -> Cohort:
+    """Last year's cohort, finished: every survey wave has closed, so the lead has paired
+    start-to-end results, charts and a whole programme's evaluation to explore."""
+    from lms.core.cohorts import CohortPlan, create_cohort, group_by_name
+
+    start = demo_start(today) - timedelta(weeks=52)
+    cohort = create_cohort(
+        CohortPlan(
+            "Involving People – last year's cohort",
+            PAST_SLUG,
+            "involving-people",
+            start,
+            start.weekday(),
+            (start + timedelta(weeks=6),),
+        ),
+        lead=lead,
+    )
+    joined = datetime.combine(start - timedelta(days=14), time(9))
+    for membership in cohort.memberships:
+        # Older than this year's: links in the header keep going to the current cohort.
+        membership.created_at = joined
+    for index, (_, family, sector, org, job, area, lived) in enumerate(TRAINEES):
+        given = TRAINEES[(index + 7) % len(TRAINEES)][0]  # other people than this year's
+        db.session.add(
+            Membership(
+                user=_user(demo_email(given, family), given, family),
+                cohort=cohort,
+                role="trainee",
+                sector=sector,
+                organisation=org,
+                job_title=job,
+                area=area,
+                lived_experience=lived,
+                tutor_group=group_by_name(cohort, TUTORS[index % 2][2]),
+                evaluation_consent=index % 4 != 3,
+                created_at=joined,
+            )
+        )
+    db.session.flush()
+    current_app.extensions["lms"].hook.lms_demo_data(cohort=cohort)
+    return cohort
 
 
 @click.command("demo", help="Set up the database and a demo cohort, print logins and serve.")
@@ -188,6 +233,10 @@ def demo_command(serve: bool, host: str, port: int) -> None:
     for role, email in logins:
         click.echo(f"  {role:<18} {email}  {DEMO_PASSWORD}")
     click.echo(f"Other trainees: any of the {len(TRAINEES)} in the roster, same password.")
+    click.echo(
+        f"The lead also has last year's finished cohort ({PAST_SLUG}): survey results from"
+        " start to end, and a whole programme's evaluation."
+    )
     if serve:
         app = current_app._get_current_object()
         # Plain HTTP on this machine only: a Secure cookie would not be sent back.

@@ -45,7 +45,8 @@ def add_demo_responses(cohort: Cohort) -> None:
             if index % 9 == 8 or services.response_of(member, wave) is not None:
                 continue  # two people never answered: response rates are not 100%
             rng = random.Random(f"{member.id}-{wave.wave}")  # noqa: S311 - demo data, not secrets
-            baseline = rng.choice([2, 2, 3, 3, 3, 4])
+            # The same starting point in every wave, so each person's answers pair up.
+            baseline = random.Random(member.id).choice([2, 2, 3, 3, 3, 4])  # noqa: S311
             # Confidence rises over the programme; a little noise per item.
             lift = {"pre": 0, "mid": 1, "post": 1}[wave.wave] + (rng.random() < 0.4)
             response = SurveyResponse(
