@@ -242,10 +242,16 @@ def _status_tables(cohort, key, title, members, weeks, statuses) -> list[Table]:
     rate_rows, group_rows = [], []
     all_open = all_done = 0
     columns = [name for name, _ in STATUS_GROUPS] + ["Not yet open"]
-    ids = [m.id for m in members]  # once: ORM attribute access per cell adds up
+    # Rows ordered by pseudonym, so their order says nothing about who is who.
+    by_label = {pseudonym(cohort.id, m.id): m.id for m in members}
+    labels = sorted(by_label)
+    ids = [by_label[label] for label in labels]
     get = statuses.get
-    for week in weeks:
-        counts = Counter([get((member_id, week), "not yet open") for member_id in ids])
+    # Each cell is read once, a week at a time, for both the counts and the heatmap: a
+    # national cohort is thousands of cells.
+    week_statuses = [[get((member_id, w), "not yet open") for member_id in ids] for w in weeks]
+    for week, column in zip(weeks, week_statuses, strict=True):
+        counts = Counter(column)
         open_ = sum(n for status, n in counts.items() if status != "not yet open")
         done = sum(counts[status] for status in SUBMITTED)
         rate_rows.append([week, s.shown(open_), s.shown(done), s.rate(done, open_)])
@@ -253,21 +259,16 @@ def _status_tables(cohort, key, title, members, weeks, statuses) -> list[Table]:
         grouped = [sum(counts[x] for x in group) for _, group in STATUS_GROUPS]
         grouped.append(counts["not yet open"])
         group_rows.append([week, *s.suppress_set(grouped)])
-    # Rows ordered by pseudonym, so their order says nothing about who is who.
-    by_label = {pseudonym(cohort.id, member_id): member_id for member_id in ids}
-    labels = sorted(by_label)
     matrix = None
     if len(members) >= s.threshold():
         order = {status: i for i, (_, group) in enumerate(STATUS_GROUPS) for status in group}
         other = len(STATUS_GROUPS)
+        codes = [[order.get(status, other) for status in column] for column in week_statuses]
         matrix = {
             "rows": labels,
             "weeks": weeks,
             "categories": columns,
-            "cells": [
-                [order.get(get((by_label[label], w), "not yet open"), other) for w in weeks]
-                for label in labels
-            ],
+            "cells": [list(row) for row in zip(*codes, strict=True)],
         }
     return [
         Table(

@@ -15,6 +15,7 @@ The suppression rule (cohorts are small: 18 trainees, so one person is easy to s
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from statistics import mean
 
@@ -50,6 +51,10 @@ def suppress_set(counts: list[tuple[str, int]]) -> list[tuple[str, str]]:
 def shown_mean(values: list[int]) -> str:
     if len(values) < SMALL_CELL:
         return MEAN_HIDDEN
+    # Whole numbers: sum / n is the correctly rounded mean, as `statistics.mean` gives,
+    # without its exact fractions (a national cohort takes thousands of these values).
+    if all(type(value) is int for value in values):
+        return f"{sum(values) / len(values):.1f}"
     return f"{mean(values):.1f}"
 
 
@@ -101,45 +106,46 @@ def cohort_summary(cohort: Cohort, consented_only: bool = False) -> Summary:
         updates.setdefault(row.initiative_id, []).append(row)
     histories = [updates[i] for i in initiatives if i in updates]
     summary = Summary(trainees or 0, len(initiatives), len(histories))
+    # The first (baseline) and latest update of each initiative, counted in one pass.
+    firsts = [u[0] for u in histories]
+    lasts = [u[-1] for u in histories]
+    lengths = [len(u) for u in histories]
 
     latest_rag = {key: 0 for key, _ in RAG}
-    for updates in histories:
-        latest_rag[updates[-1].rag] += 1
+    for last in lasts:
+        latest_rag[last.rag] += 1
     summary.rag = suppress_set(
         [(name, latest_rag[key]) for key, name in RAG]
         + [("No update yet", len(initiatives) - len(histories))]
     )
 
-    up = sum(1 for u in histories if len(u) > 1 and u[-1].rung > u[0].rung)
-    down = sum(1 for u in histories if len(u) > 1 and u[-1].rung < u[0].rung)
-    same = sum(1 for u in histories if len(u) > 1 and u[-1].rung == u[0].rung)
+    moved = Counter(
+        "baseline" if n == 1 else "up" if b.rung > a.rung else "down" if b.rung < a.rung else "same"
+        for a, b, n in zip(firsts, lasts, lengths, strict=True)
+    )
     summary.movement = suppress_set(
         [
-            ("Moved up the ladder", up),
-            ("Stayed on the same rung", same),
-            ("Moved down the ladder", down),
-            ("Baseline only so far", sum(1 for u in histories if len(u) == 1)),
+            ("Moved up the ladder", moved["up"]),
+            ("Stayed on the same rung", moved["same"]),
+            ("Moved down the ladder", moved["down"]),
+            ("Baseline only so far", moved["baseline"]),
         ]
     )
-    base = suppress_set(
-        [(r.name, sum(1 for u in histories if u[0].rung == r.number)) for r in LADDER]
-    )
-    now = suppress_set(
-        [(r.name, sum(1 for u in histories if u[-1].rung == r.number)) for r in LADDER]
-    )
+    base_rungs = [u.rung for u in firsts]
+    now_rungs = [u.rung for u in lasts]
+    at_base, at_now = Counter(base_rungs), Counter(now_rungs)
+    base = suppress_set([(r.name, at_base[r.number]) for r in LADDER])
+    now = suppress_set([(r.name, at_now[r.number]) for r in LADDER])
     summary.rungs = [
         (f"{rung.number}. {rung.name}", b[1], n[1])
         for rung, b, n in zip(LADDER, base, now, strict=True)
     ]
-    summary.mean_rung = (
-        shown_mean([u[0].rung for u in histories]),
-        shown_mean([u[-1].rung for u in histories]),
-    )
+    summary.mean_rung = (shown_mean(base_rungs), shown_mean(now_rungs))
     summary.jigsaw = [
         (
             piece.name,
-            shown_mean([getattr(u[0], piece.key) for u in histories]),
-            shown_mean([getattr(u[-1], piece.key) for u in histories]),
+            shown_mean([getattr(u, piece.key) for u in firsts]),
+            shown_mean([getattr(u, piece.key) for u in lasts]),
         )
         for piece in JIGSAW
     ]

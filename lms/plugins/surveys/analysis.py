@@ -351,7 +351,8 @@ def results(
         answers = records
     else:
         answers = Answers.from_records(records, list(dict.fromkeys([*items, *scale_items])))
-    rows: list[ResultRow] = []
+    splits: list[tuple[str, dict, set]] = []
+    pairs: list[tuple[numpy.ndarray, numpy.ndarray]] = []
     for item in [*items, SCALE_ID] if with_items else [SCALE_ID]:
         before, after, rows_to = answers.paired(item, wave_from, wave_to, scale_items)
         if by is None:
@@ -366,16 +367,14 @@ def results(
             bounds = np.cumsum(np.bincount(index, minlength=len(names)))[:-1]
             split = dict(zip(names, np.split(order, bounds), strict=True))
         hidden = groups_to_suppress({g: len(v) for g, v in split.items()}, min_cell)
-        shown = [group for group in sorted(split) if group not in hidden]
-        figures = dict(
-            zip(
-                shown,
-                paired_stats_many([(before[split[g]], after[split[g]]) for g in shown]),
-                strict=True,
-            )
-        )
+        splits.append((item, split, hidden))
+        pairs += [(before[split[g]], after[split[g]]) for g in sorted(split) if g not in hidden]
+    # Every item's groups in one call, so SciPy's tests run once, not once per item.
+    figures = iter(paired_stats_many(pairs))
+    rows: list[ResultRow] = []
+    for item, split, hidden in splits:
         for group in sorted(split):
-            result = figures.get(group, SUPPRESSED)
+            result = SUPPRESSED if group in hidden else next(figures)
             rows.append(ResultRow(by or "all", str(group), item, result))
     return rows
 
