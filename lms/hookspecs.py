@@ -60,6 +60,13 @@ def lms_nav_items(user):
 
 
 @hookspec
+def lms_account_links(user):
+    """Return `lms.contracts.NavItem`s for the "Your account" page: settings a plugin
+    keeps for `user` alone (a calendar link, reminders, API tokens). They live there
+    rather than in the header, which stays short enough for a phone."""
+
+
+@hookspec
 def lms_week_tasks(membership, week):
     """Return `lms.contracts.Task`s that `membership` (a trainee) has in course week
     `week` (an int 1..N). Called for the dashboard and the 35-week progress view."""

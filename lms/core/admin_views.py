@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
@@ -36,7 +46,9 @@ class EraseForm(FlaskForm):
 @bp.route("/account/")
 @signed_in
 def account():
-    return render_template("admin/account.html")
+    manager = current_app.extensions["lms"]
+    links = sorted(manager.results("lms_account_links", user=current_user), key=lambda i: i.order)
+    return render_template("admin/account.html", links=links)
 
 
 @bp.route("/account/personal-data.zip", methods=["POST"])

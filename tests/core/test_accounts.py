@@ -180,3 +180,22 @@ class TestRateLimits:
         assert blocked.status_code == 429
         assert "Too many attempts" in blocked.get_data(as_text=True)
         assert client.get("/dashboard").status_code == 302
+
+
+def test_personal_settings_are_on_the_account_page_not_in_the_header(
+    client, login_as, make_user, make_cohort, make_membership
+):
+    trainee = make_membership(make_cohort(), user=make_user())
+    login_as(trainee.user)
+    page = client.get("/account/").get_data(as_text=True)
+    header, _, content = page.partition('id="main-content"')
+    # Plugins add their per-person settings through `lms_account_links`.
+    for text, href in (
+        ("Your programme in your calendar", "/account/calendar"),
+        ("Email reminders", "/account/reminders"),
+        ("API tokens, for programs that read your data", "/account/api-tokens"),
+    ):
+        assert f'href="{href}">{text}</a>' in content
+        assert f'href="{href}"' not in header
+    # The header keeps the trainee's cohort work and their account.
+    assert "Dashboard" in header and "Your account" in header

@@ -8,6 +8,7 @@ plugin through `lms_api_endpoints` (core ones, over core models only, are here i
 
 from __future__ import annotations
 
+from lms.contracts import NavItem
 from lms.plugins import hookimpl
 
 
@@ -23,6 +24,11 @@ def lms_models():
     from lms.plugins.api import models
 
     return [models]
+
+
+@hookimpl
+def lms_account_links(user):
+    return [NavItem("API tokens, for programs that read your data", "api_tokens.index", 90)]
 
 
 @hookimpl

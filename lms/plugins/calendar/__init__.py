@@ -26,8 +26,8 @@ def lms_models():
 
 
 @hookimpl
-def lms_nav_items(user):
-    return [NavItem("Calendar", "calendar.index", 80)]
+def lms_account_links(user):
+    return [NavItem("Your programme in your calendar", "calendar.index", 10)]
 
 
 @hookimpl

@@ -34,8 +34,8 @@ def lms_cli():
 
 
 @hookimpl
-def lms_nav_items(user):
-    return [NavItem("Reminders", "reminders.settings", 85)]
+def lms_account_links(user):
+    return [NavItem("Email reminders", "reminders.settings", 20)]
 
 
 @hookimpl

@@ -109,9 +109,9 @@ def test_one_members_link_never_shows_another_members_page(
     assert path_of(url) not in page
 
 
-def test_the_navigation_links_to_the_calendar(client_for, trainee):
-    page = client_for(trainee.user).get("/dashboard").get_data(as_text=True)
-    assert 'href="/account/calendar"' in page
+def test_the_account_page_links_to_the_calendar(client_for, trainee):
+    page = client_for(trainee.user).get("/account/").get_data(as_text=True)
+    assert 'href="/account/calendar">Your programme in your calendar</a>' in page
 
 
 class TestRateLimit:

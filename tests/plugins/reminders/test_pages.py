@@ -156,9 +156,9 @@ def test_the_app_works_with_the_reminders_plugin_disabled(make_app, people):
     assert result.exit_code == 2 and "No such command 'reminders'" in result.output
 
 
-def test_the_navigation_links_to_the_settings(client_for, people):
-    page = client_for(people["tara"].user).get("/dashboard").get_data(as_text=True)
-    assert 'href="/account/reminders"' in page
+def test_the_account_page_links_to_the_settings(client_for, people):
+    page = client_for(people["tara"].user).get("/account/").get_data(as_text=True)
+    assert 'href="/account/reminders">Email reminders</a>' in page
 
 
 def test_the_digest_period_is_the_iso_week():
