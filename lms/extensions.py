@@ -27,13 +27,4 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
-
-def __getattr__(name: str):
-    # `migrate` (Flask-Migrate) is made on first use: importing it imports Alembic, too
-    # slow for every start. See lms.migrations_support.
-    if name == "migrate":
-        from flask_migrate import Migrate
-
-        globals()["migrate"] = Migrate()
-        return globals()["migrate"]
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# Flask-Migrate is bound in lms.migrations_support, only when migrations run.

@@ -26,9 +26,11 @@ def bind_migrate(app: Flask) -> None:
     them); binding also replaces the stand-in `db` group by Flask-Migrate's own."""
     if "migrate" in app.extensions:
         return
-    from lms.extensions import db, migrate
+    from flask_migrate import Migrate
 
-    migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True, compare_type=True)
+    from lms.extensions import db
+
+    Migrate(app, db, directory=str(MIGRATIONS), render_as_batch=True, compare_type=True)
 
 
 def upgrade_database() -> None:

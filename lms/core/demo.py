@@ -148,25 +148,12 @@ def create_demo(today: date | None = None) -> tuple[Cohort, list[tuple[str, str]
                     organisation="Involving People",
                 )
             )
-    for index, (given, family, sector, org, job, area, lived) in enumerate(TRAINEES):
+    for index, (given, family, *_details) in enumerate(TRAINEES):
         trainee = _user(demo_email(given, family), given, family)
         if index == 0:
             logins.append(("trainee", trainee.email))
         if created:
-            db.session.add(
-                Membership(
-                    user=trainee,
-                    cohort=cohort,
-                    role="trainee",
-                    sector=sector,
-                    organisation=org,
-                    job_title=job,
-                    area=area,
-                    lived_experience=lived,
-                    tutor_group=group_by_name(cohort, TUTORS[index % 2][2]),
-                    evaluation_consent=index % 3 != 2,
-                )
-            )
+            _add_trainee(cohort, trainee, index, consent=index % 3 != 2)
     db.session.flush()
     if created:
         current_app.extensions["lms"].hook.lms_demo_data(cohort=cohort)
@@ -174,10 +161,32 @@ def create_demo(today: date | None = None) -> tuple[Cohort, list[tuple[str, str]
     return cohort, logins
 
 
+def _add_trainee(cohort: Cohort, user: User, index: int, consent: bool, **fields) -> None:
+    """`user` as a trainee with the details of roster row `index`, in Group A or B."""
+    from lms.core.cohorts import group_by_name
+
+    _, _, sector, org, job, area, lived = TRAINEES[index]
+    db.session.add(
+        Membership(
+            user=user,
+            cohort=cohort,
+            role="trainee",
+            sector=sector,
+            organisation=org,
+            job_title=job,
+            area=area,
+            lived_experience=lived,
+            tutor_group=group_by_name(cohort, TUTORS[index % 2][2]),
+            evaluation_consent=consent,
+            **fields,
+        )
+    )
+
+
 def _past_cohort(today: date, lead: User) -> Cohort:
     """Last year's cohort, finished: every survey wave has closed, so the lead has paired
     start-to-end results, charts and a whole programme's evaluation to explore."""
-    from lms.core.cohorts import CohortPlan, create_cohort, group_by_name
+    from lms.core.cohorts import CohortPlan, create_cohort
 
     start = demo_start(today) - timedelta(weeks=52)
     cohort = create_cohort(
@@ -195,23 +204,10 @@ def _past_cohort(today: date, lead: User) -> Cohort:
     for membership in cohort.memberships:
         # Older than this year's: links in the header keep going to the current cohort.
         membership.created_at = joined
-    for index, (_, family, sector, org, job, area, lived) in enumerate(TRAINEES):
+    for index, (_, family, *_details) in enumerate(TRAINEES):
         given = TRAINEES[(index + 7) % len(TRAINEES)][0]  # other people than this year's
-        db.session.add(
-            Membership(
-                user=_user(demo_email(given, family), given, family),
-                cohort=cohort,
-                role="trainee",
-                sector=sector,
-                organisation=org,
-                job_title=job,
-                area=area,
-                lived_experience=lived,
-                tutor_group=group_by_name(cohort, TUTORS[index % 2][2]),
-                evaluation_consent=index % 4 != 3,
-                created_at=joined,
-            )
-        )
+        trainee = _user(demo_email(given, family), given, family)
+        _add_trainee(cohort, trainee, index, consent=index % 4 != 3, created_at=joined)
     db.session.flush()
     current_app.extensions["lms"].hook.lms_demo_data(cohort=cohort)
     return cohort

@@ -352,10 +352,12 @@ def submitted_answers(
         sector.append(sector_name if linked else None)
         area.append((area_name or "not recorded") if linked else None)
         group.append((group_name or "no group") if linked else None)
+    values = np.array([row[6:] for row in rows], dtype=float).reshape(len(rows), len(items))
+    values[values < 0] = np.nan  # not answered
     return Answers(
         member=np.array(member, dtype=np.int64),
         wave=np.array(wave, dtype=object),
-        values=_not_answered_as_nan(np, [row[6:] for row in rows], len(items)),
+        values=values,
         items=tuple(items),
         groups={
             "sector": np.array(sector, dtype=object),
@@ -363,12 +365,6 @@ def submitted_answers(
             "tutor_group": np.array(group, dtype=object),
         },
     )
-
-
-def _not_answered_as_nan(np, rows: list, columns: int):
-    values = np.array(rows, dtype=float).reshape(len(rows), columns)
-    values[values < 0] = np.nan
-    return values
 
 
 def response_counts(cohort: Cohort, tutor_group_id: int | None = None) -> dict[str, dict[str, int]]:

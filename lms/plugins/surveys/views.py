@@ -164,7 +164,11 @@ def group_results(slug: str):
     group = _tutor_group()
     wave_from, wave_to, _, instrument = _results_choice()
     ready = services.results_ready_for_group(g.cohort, wave_to)
-    found = exports.results(g.cohort, instrument, wave_from, wave_to, tutor_group_id=group.id)
+    found = (
+        exports.results(g.cohort, instrument, wave_from, wave_to, tutor_group_id=group.id)
+        if ready
+        else None
+    )
     return render_template(
         "surveys/results.html",
         cohort=g.cohort,
@@ -173,8 +177,8 @@ def group_results(slug: str):
         instrument=instrument,
         waves=services.waves(g.cohort),
         counts=services.response_counts(g.cohort, group.id),
-        rows=found.rows if ready else [],
-        charts=found.charts if ready else [],
+        rows=found.rows if found else [],
+        charts=found.charts if found else [],
         wave_from=wave_from,
         wave_to=wave_to,
         min_cell=services.min_cell_size(),

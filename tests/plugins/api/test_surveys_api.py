@@ -11,20 +11,8 @@ from lms.extensions import db
 from lms.plugins.surveys import exports, services
 from lms.plugins.surveys.models import SurveyAnswer, SurveyResponse
 from tests.plugins.api.conftest import assert_problem
+from tests.plugins.surveys.conftest import LIKERT
 
-LIKERT = [
-    "explain_coproduction",
-    "profile_involvement",
-    "persuade_colleagues",
-    "challenge_practice",
-    "recognise_power",
-    "involve_as_equals",
-    "accessible_involvement",
-    "lead_change",
-    "work_across_boundaries",
-    "evaluate_coproduction",
-    "sustain_change",
-]
 FULL = {**dict.fromkeys(LIKERT, 3), "overall_rating": 6, "helps_most": "My mentor."}
 
 

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 
 import numpy as np
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import event, select
 
+from lms.core.models import Cohort
 from lms.extensions import db
-from lms.plugins.surveys import services
+from lms.plugins.surveys import exports, services
 from lms.plugins.surveys.analysis import CSV_HEADER
 from lms.plugins.surveys.models import SurveyResponse
 from tests.conftest import PASSWORD
@@ -265,3 +267,26 @@ def test_nav_links_trainees_to_surveys_and_leads_to_results(
     assert f'href="/cohorts/{cohort.slug}/surveys/"' in trainee_page
     lead_page = client_for(make_membership(cohort, role="lead").user).get("/dashboard")
     assert f'href="/cohorts/{cohort.slug}/surveys/results"' in lead_page.get_data(as_text=True)
+
+
+def test_the_demo_lead_has_last_years_cohort_with_a_paired_rise(app):
+    from lms.core.demo import DEMO_PASSWORD, PAST_SLUG, create_demo
+
+    app.config["TODAY"] = "2026-11-27"
+    cohort, _ = create_demo(date(2026, 11, 27))
+    db.session.commit()
+    lead = next(m for m in cohort.memberships if m.role == "lead")
+    past = db.session.scalar(select(Cohort).where(Cohort.slug == PAST_SLUG))
+    instrument = services.instrument_of(past, services.find_wave(past, "pre"))
+    scale = [r for r in exports.results_rows(past, instrument) if r.item_id == "scale"][0]
+    assert not scale.result.suppressed and scale.result.n_paired >= 5
+    assert scale.result.ci95_low > 0  # a rise the demo can show, not noise
+    browser = app.test_client()
+    browser.post("/sign-in", data={"email": lead.user.email, "password": DEMO_PASSWORD})
+    page = browser.get(f"/cohorts/{PAST_SLUG}/surveys/results")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "<svg" in html
+    assert f"{scale.result.post_mean:.2f}" in html
+    # This year's cohort stays the lead's first: the header still links to it.
+    home = browser.get("/dashboard").get_data(as_text=True)
+    assert f'href="/cohorts/{cohort.slug}/surveys/results"' in home
