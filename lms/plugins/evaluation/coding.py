@@ -40,8 +40,20 @@ def digest(text: str) -> str:
 
 def pseudonym(cohort_id: int, membership_id: int) -> str:
     """A stable id per member within a cohort; not reversible without the secret key."""
+    return pseudonyms(cohort_id, [membership_id])[membership_id]
+
+
+def pseudonyms(cohort_id: int, membership_ids) -> dict[int, str]:
+    """{membership id: pseudonym} for many members: the keyed hash is set up once and
+    copied for each (a national cohort's heatmap labels thousands of rows)."""
     key = f"{current_app.config['SECRET_KEY']}:evaluation:{cohort_id}".encode()
-    return "P-" + hmac.new(key, str(membership_id).encode(), hashlib.sha256).hexdigest()[:8]
+    keyed = hmac.new(key, digestmod=hashlib.sha256)
+    found = {}
+    for membership_id in membership_ids:
+        mac = keyed.copy()
+        mac.update(str(membership_id).encode())
+        found[membership_id] = "P-" + mac.hexdigest()[:8]
+    return found
 
 
 # -- codable texts ----------------------------------------------------------------------

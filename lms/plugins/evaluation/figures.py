@@ -13,6 +13,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import product, repeat
 
 from flask import current_app
 from sqlalchemy import case, func, select
@@ -22,7 +23,7 @@ from lms.core.cohorts import schedule_of
 from lms.core.models import SECTORS, Cohort, Membership
 from lms.extensions import db
 from lms.plugins.evaluation import suppression as s
-from lms.plugins.evaluation.coding import pseudonym
+from lms.plugins.evaluation.coding import pseudonyms
 
 SECTIONS = {
     "participation": "Participation",
@@ -243,13 +244,14 @@ def _status_tables(cohort, key, title, members, weeks, statuses) -> list[Table]:
     all_open = all_done = 0
     columns = [name for name, _ in STATUS_GROUPS] + ["Not yet open"]
     # Rows ordered by pseudonym, so their order says nothing about who is who.
-    by_label = {pseudonym(cohort.id, m.id): m.id for m in members}
+    named = pseudonyms(cohort.id, [m.id for m in members])
+    by_label = {label: member_id for member_id, label in named.items()}
     labels = sorted(by_label)
     ids = [by_label[label] for label in labels]
-    get = statuses.get
     # Each cell is read once, a week at a time, for both the counts and the heatmap: a
-    # national cohort is thousands of cells.
-    week_statuses = [[get((member_id, w), "not yet open") for member_id in ids] for w in weeks]
+    # national cohort is thousands of cells, so the loops are map() over product().
+    get = statuses.get
+    week_statuses = [list(map(get, product(ids, (w,)), repeat("not yet open"))) for w in weeks]
     for week, column in zip(weeks, week_statuses, strict=True):
         counts = Counter(column)
         open_ = sum(n for status, n in counts.items() if status != "not yet open")
@@ -263,7 +265,7 @@ def _status_tables(cohort, key, title, members, weeks, statuses) -> list[Table]:
     if len(members) >= s.threshold():
         order = {status: i for i, (_, group) in enumerate(STATUS_GROUPS) for status in group}
         other = len(STATUS_GROUPS)
-        codes = [[order.get(status, other) for status in column] for column in week_statuses]
+        codes = [list(map(order.get, column, repeat(other))) for column in week_statuses]
         matrix = {
             "rows": labels,
             "weeks": weeks,

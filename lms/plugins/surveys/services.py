@@ -20,9 +20,10 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
+from functools import lru_cache
 
 from flask import current_app
-from sqlalchemy import case, func, select
+from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -286,35 +287,24 @@ def submitted_responses(cohort: Cohort, instrument: str | None = None) -> list[S
     return list(db.session.scalars(query))
 
 
-def submitted_answers(
-    cohort: Cohort,
-    instrument: SurveyInstrument,
-    wave_names: tuple[str, ...] = (),
-    tutor_group_id: int | None = None,
-) -> Answers:
-    """The cohort's submitted numeric answers as columns for `analysis` (one query).
-
-    One row per response, one column per numeric item, pivoted in SQL so that a cohort of
-    10,000 members is 20,000 rows rather than a quarter of a million. Only members counted
-    in analysis (see `submitted_responses`); only `wave_names` and one tutor group's
-    members when given."""
-    import numpy as np  # loaded on the first analysis, not at start
-
-    items = [item.id for item in instrument.items if item.type != "text"]
+@lru_cache(maxsize=32)
+def _answers_query(items: tuple[str, ...], by_wave: bool, by_group: bool, consented: bool):
+    """The pivot for `submitted_answers`, built once per shape (a dozen items make it a
+    large expression, and the evaluation asks for it once per cohort)."""
     where = [
-        SurveyResponse.cohort_id == cohort.id,
+        SurveyResponse.cohort_id == bindparam("cohort_id"),
         SurveyResponse.submitted_at.is_not(None),
-        SurveyResponse.instrument == instrument.id,
+        SurveyResponse.instrument == bindparam("instrument"),
     ]
-    if wave_names:
-        where.append(SurveyResponse.wave.in_(wave_names))
-    if tutor_group_id is not None:
-        where.append(Membership.tutor_group_id == tutor_group_id)
-    if consent_required():
+    if by_wave:
+        where.append(SurveyResponse.wave.in_(bindparam("waves", expanding=True)))
+    if by_group:
+        where.append(Membership.tutor_group_id == bindparam("tutor_group_id"))
+    if consented:
         where.append(
             (SurveyResponse.membership_id.is_(None)) | (Membership.evaluation_consent.is_(True))
         )
-    query = (
+    return (
         select(
             SurveyResponse.membership_id,
             SurveyResponse.anonymous_key,
@@ -341,7 +331,30 @@ def submitted_answers(
         .group_by(SurveyResponse.id)
         .order_by(SurveyResponse.id)
     )
-    rows = db.session.connection().execute(query).all()
+
+
+def submitted_answers(
+    cohort: Cohort,
+    instrument: SurveyInstrument,
+    wave_names: tuple[str, ...] = (),
+    tutor_group_id: int | None = None,
+) -> Answers:
+    """The cohort's submitted numeric answers as columns for `analysis` (one query).
+
+    One row per response, one column per numeric item, pivoted in SQL so that a cohort of
+    10,000 members is 20,000 rows rather than a quarter of a million. Only members counted
+    in analysis (see `submitted_responses`); only `wave_names` and one tutor group's
+    members when given."""
+    import numpy as np  # loaded on the first analysis, not at start
+
+    items = tuple(item.id for item in instrument.items if item.type != "text")
+    query = _answers_query(items, bool(wave_names), tutor_group_id is not None, consent_required())
+    params = {"cohort_id": cohort.id, "instrument": instrument.id}
+    if wave_names:
+        params["waves"] = list(wave_names)
+    if tutor_group_id is not None:
+        params["tutor_group_id"] = tutor_group_id
+    rows = db.session.connection().execute(query, params).all()
     codes: dict[object, int] = {}
     member, wave, sector, area, group = [], [], [], [], []
     for membership_id, anonymous_key, wave_name, sector_name, area_name, group_name, *_ in rows:

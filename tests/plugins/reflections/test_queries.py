@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import event
 
@@ -95,3 +95,66 @@ def test_the_status_hook_runs_one_query_whatever_the_number_of_members(
         assert len(statuses) == size * 35
         counts[size] = len(statements)
     assert counts[5] == counts[50] == 1
+
+
+def test_the_status_hook_agrees_with_each_entrys_own_status(app, make_cohort, make_membership):
+    """Worked out in bulk, every cell is what `status_of` says of that entry alone: drafts
+    count only while their week is open, submitted work whenever it was submitted."""
+    from lms.core.clock import today
+    from lms.core.cohorts import schedule_of
+    from lms.plugins.reflections.services import (
+        DRAFT_SAVED,
+        NOT_OPEN,
+        OVERDUE,
+        REVIEWED,
+        SUBMITTED_LATE,
+        SUBMITTED_ON_TIME,
+        TO_DO,
+        status_of,
+        week_dates,
+    )
+
+    cohort = make_cohort(slug="agree", start=date(2026, 9, 10))  # week 4 opens on TODAY
+    kinds = [None, "draft", "submitted", "late", "reviewed"]
+    members = []
+    for offset in range(len(kinds)):
+        member = make_membership(cohort, "trainee")
+        members.append(member)
+        for week in range(1, 8):
+            kind = kinds[(week + offset) % len(kinds)]
+            if kind is None:
+                continue
+            db.session.add(
+                Entry(
+                    membership_id=member.id,
+                    week=week,
+                    current_version=1,
+                    submitted_version=None if kind == "draft" else 1,
+                    submitted_at=None if kind == "draft" else datetime(2026, 9, 8),
+                    late=kind == "late",
+                    reviewed_at=datetime(2026, 9, 9) if kind == "reviewed" else None,
+                )
+            )
+    db.session.commit()
+    entries = {(e.membership_id, e.week): e for e in db.session.query(Entry)}
+    schedule = schedule_of(cohort)
+    seen = set()
+    for weeks in (range(1, 8), [2, 5, 7]):
+        statuses = review.member_week_statuses(cohort, members, weeks)
+        expected = {
+            (m.id, w): status_of(entries.get((m.id, w)), week_dates(cohort, w, schedule), today())
+            for m in members
+            for w in weeks
+        }
+        assert statuses == expected
+        seen |= set(expected.values())
+    # The fixture's weeks cover every status, so the comparison above means something.
+    assert seen == {
+        NOT_OPEN,
+        TO_DO,
+        DRAFT_SAVED,
+        OVERDUE,
+        SUBMITTED_ON_TIME,
+        SUBMITTED_LATE,
+        REVIEWED,
+    }
