@@ -8,7 +8,7 @@ from datetime import date
 from functools import lru_cache
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from lms.core.curriculum_loader import programme as load_programme
 from lms.core.models import Cohort, CohortBreak, Membership, TutorGroup, User
@@ -135,7 +135,8 @@ def active_members(cohort: Cohort, role: str | None = None, group_id: int | None
         select(Membership)
         .join(Membership.user)
         .where(Membership.cohort_id == cohort.id, Membership.withdrawn_at.is_(None))
-        .options(selectinload(Membership.user), selectinload(Membership.tutor_group))
+        # The join above is reused for the user, and the group joined too: one query.
+        .options(contains_eager(Membership.user), joinedload(Membership.tutor_group))
         .order_by(User.family_name, User.given_name, User.email)
     )
     if role is not None:

@@ -347,28 +347,51 @@ def due_weeks(cohort: Cohort) -> tuple[int | None, list[int]]:
     return plan_week, update_weeks
 
 
-def update_done_for(cohort: Cohort, updates: list[Update], week: int, weeks: list[int]) -> bool:
+def update_window(schedule, week: int, weeks: list[int]) -> tuple[date, date]:
     """An update counts for a due week if recorded in the fortnight before its session or
-    any time up to the next due week's window."""
-    schedule = schedule_of(cohort)
+    any time up to the next due week's window: [start, end)."""
     start = schedule.session_date(week) - timedelta(days=14)
     later = [w for w in weeks if w > week]
     end = schedule.session_date(later[0]) - timedelta(days=14) if later else date.max
+    return start, end
+
+
+def update_done_for(cohort: Cohort, updates: list[Update], week: int, weeks: list[int]) -> bool:
+    start, end = update_window(schedule_of(cohort), week, weeks)
     return any(start <= update.recorded_on < end for update in updates)
 
 
-def due_date(cohort: Cohort, week: int) -> date:
+def due_date(cohort: Cohort, week: int, schedule=None) -> date:
     days = programme(cohort.programme).week(week).reflection_due_days
-    return schedule_of(cohort).session_date(week) + timedelta(days=days)
+    return (schedule or schedule_of(cohort)).session_date(week) + timedelta(days=days)
+
+
+@dataclass(frozen=True)
+class UpdateDue:
+    """The latest due week whose update date has passed, and when an update counts for it."""
+
+    week: int
+    start: date
+    end: date
+
+    def done_by(self, updates: list[Update]) -> bool:
+        return any(self.start <= update.recorded_on < self.end for update in updates)
+
+
+def last_update_due(cohort: Cohort, today: date) -> UpdateDue | None:
+    """Worked out once per cohort: the board asks it of every trainee."""
+    _, weeks = due_weeks(cohort)
+    schedule = schedule_of(cohort)
+    past = [w for w in weeks if due_date(cohort, w, schedule) < today]
+    if not past:
+        return None
+    return UpdateDue(past[-1], *update_window(schedule, past[-1], weeks))
 
 
 def overdue_update_week(cohort: Cohort, updates: list[Update], today: date) -> int | None:
     """The latest due week whose update is overdue, if any."""
-    _, weeks = due_weeks(cohort)
-    past = [w for w in weeks if due_date(cohort, w) < today]
-    if past and not update_done_for(cohort, updates, past[-1], weeks):
-        return past[-1]
-    return None
+    due = last_update_due(cohort, today)
+    return due.week if due is not None and not due.done_by(updates) else None
 
 
 @dataclass
@@ -392,13 +415,21 @@ def board(cohort: Cohort, group_id: int | None, today: date, stuck_weeks: int) -
     members = active_members(cohort, role="trainee", group_id=group_id)
     plan_week, _ = due_weeks(cohort)
     plan_overdue = plan_week is not None and due_date(cohort, plan_week) < today
+    update_due = last_update_due(cohort, today)
     initiatives = {
         initiative.membership_id: initiative
         for initiative in db.session.scalars(
             select(Initiative)
             .where(Initiative.cohort_id == cohort.id)
             .where(Initiative.membership_id.in_([m.id for m in members]))
-            .options(selectinload(Initiative.milestones), selectinload(Initiative.updates))
+            .options(
+                selectinload(Initiative.milestones),
+                # Only what the board shows of each update; anything else raises
+                # rather than loading row by row.
+                selectinload(Initiative.updates).load_only(
+                    Update.recorded_on, Update.week, Update.rag, Update.rung, raiseload=True
+                ),
+            )
         )
     }
     rows = []
@@ -416,7 +447,7 @@ def board(cohort: Cohort, group_id: int | None, today: date, stuck_weeks: int) -
             last_day = initiative.created_at.date()
         if last_day is not None and (today - last_day).days > stuck_weeks * 7:
             reasons.append(f"No update for {(today - last_day).days // 7} weeks")
-        overdue_week = overdue_update_week(cohort, updates, today)
+        overdue_week = update_due.week if update_due and not update_due.done_by(updates) else None
         rows.append(
             BoardRow(
                 membership=member,
