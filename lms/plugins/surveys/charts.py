@@ -19,6 +19,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 WIDTH = 400
 """Width of the viewBox; the template scales it to the column (half the page, or all
@@ -123,6 +124,7 @@ def colours_for(levels: int) -> tuple[str, ...]:
     return (*low, *([MIDDLE_COLOUR] if levels % 2 else []), *high)
 
 
+@lru_cache(maxsize=64)  # a handful of fills, asked for by every segment of every chart
 def text_colour(fill: str) -> str:
     """Dark or white text, whichever contrasts more with the segment's fill."""
     return TEXT_LIGHT if contrast(fill, TEXT_LIGHT) > contrast(fill, TEXT_DARK) else TEXT_DARK
