@@ -9,12 +9,18 @@ named in the text alternative, so a chart never shows more than its table.
 from __future__ import annotations
 
 import io
+import textwrap
 
 from lms.plugins.evaluation.figures import Table
 
 COLOURS = ("#1d70b8", "#d4351c", "#0f7a52", "#4c2c92", "#f47738", "#5694ca")
 # Heatmap colours by status group, in `figures.STATUS_GROUPS` order, then not yet open.
 STATUS_COLOURS = ("#0f7a52", "#85994b", "#ffdd00", "#d4351c", "#f3f2f1")
+# Inches a line of 10-point text takes, and a character of it, both generous: figures
+# grow by these to fit their labels, which constrained layout otherwise makes room for
+# by shrinking the axes (to nothing, with labels as long as a survey question).
+LINE = 0.2
+CHAR = 0.07
 
 
 def number(cell) -> float | None:
@@ -114,9 +120,7 @@ def _bar(axes, table: Table) -> None:
             color=COLOURS[index % len(COLOURS)],
             hatch=("", "//", "..", "xx")[index % 4],
         )
-    axes.set_xticks(
-        [i + width * (len(series) - 1) / 2 for i in range(len(labels))], labels, rotation=0
-    )
+    _ticks(axes, [i + width * (len(series) - 1) / 2 for i in range(len(labels))], labels)
     if len(series) > 1:
         axes.legend(frameon=False)
     _axis(axes, table)
@@ -134,25 +138,79 @@ def _line(axes, table: Table) -> None:
             label=name,
         )
     step = max(1, len(labels) // 12)
-    axes.set_xticks(range(0, len(labels), step), labels[::step])
+    _ticks(axes, range(0, len(labels), step), labels[::step])
     axes.set_xlabel(table.chart["x"])
     if len(series) > 1:
         axes.legend(frameon=False)
     _axis(axes, table)
 
 
+def _wrap(label: str, width: int) -> str:
+    return textwrap.fill(label, width, break_long_words=False) or label
+
+
+def _ticks(axes, positions, labels: list[str]) -> None:
+    """Category labels wrapped to share the 7 inches of axes in an 8-inch figure; the
+    figure grows wider for many categories and taller for labels of many lines."""
+    wrap = max(10, int(7 / max(1, len(labels)) / CHAR))
+    labels = [_wrap(label, wrap) for label in labels]
+    axes.set_xticks(positions, labels, rotation=0)
+    longest = max((len(line) for label in labels for line in label.split("\n")), default=0)
+    lines = max((label.count("\n") + 1 for label in labels), default=1)
+    figure = axes.figure
+    figure.set_size_inches(
+        max(figure.get_figwidth(), 1 + len(labels) * longest * CHAR),
+        figure.get_figheight() + LINE * max(0, lines - 2),
+    )
+
+
 def _slope(axes, table: Table) -> None:
     labels, series = _series(table)
     (first, starts), (second, ends) = series[0], series[1]
+    drawn = []
     for index, (label, a, b) in enumerate(zip(labels, starts, ends, strict=True)):
         if a is None or b is None:
             continue
         colour = COLOURS[index % len(COLOURS)]
         axes.plot([0, 1], [a, b], marker="o", color=colour)
-        axes.annotate(label, (1, b), xytext=(6, 0), textcoords="offset points", va="center")
+        drawn.append((b, _wrap(label, 40), colour))
     axes.set_xticks([0, 1], [first, second])
     axes.set_xlim(-0.2, 1.6)
     _axis(axes, table)
+    # Labels are wrapped, the figure made tall enough to stack them all, and each moved
+    # just clear of its neighbours with a line to its point: ends often lie close together.
+    drawn.sort(key=lambda d: d[0])
+    heights = [LINE * (text.count("\n") + 1) for _, text, _ in drawn]
+    figure = axes.figure
+    figure.set_size_inches(figure.get_figwidth(), max(figure.get_figheight(), 1.5 + sum(heights)))
+    axes_height = figure.get_figheight() - 1.0  # the title and the x labels take the rest
+    bottom, top = axes.get_ylim()
+    centres = _spread(
+        [(b - bottom) / (top - bottom) for b, _, _ in drawn], [h / axes_height for h in heights]
+    )
+    for (b, text, colour), y in zip(drawn, centres, strict=True):
+        axes.annotate(
+            text,
+            (1, b),
+            xytext=(1.1, y),
+            textcoords=axes.get_xaxis_transform(),  # x in data, y as a fraction of the axes
+            va="center",
+            arrowprops={"arrowstyle": "-", "color": colour, "linewidth": 0.6, "relpos": (0, 0.5)},
+        )
+
+
+def _spread(wanted: list[float], heights: list[float]) -> list[float]:
+    """Centres as near `wanted` (ascending) as labels of these heights allow without
+    overlapping one another or leaving 0 to 1."""
+    centres: list[float] = []
+    for want, height in zip(wanted, heights, strict=True):
+        floor = centres[-1] + (heights[len(centres) - 1] + height) / 2 if centres else height / 2
+        centres.append(max(want, floor))
+    ceiling = 1.0
+    for i in reversed(range(len(centres))):
+        centres[i] = min(centres[i], ceiling - heights[i] / 2)
+        ceiling = centres[i] - heights[i] / 2
+    return centres
 
 
 def _heatmap(figure, table: Table) -> None:
