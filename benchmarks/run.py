@@ -52,6 +52,7 @@ TARGETS = {
     "page_median_ms": 50.0,
     "page_to_minimal_ratio": 3.0,
     "dashboard_to_bare_throughput": 0.5,
+    "dashboard_to_minimal_throughput": 0.5,
     "report_s": 2.0,
     "survey_results_s": 1.0,
     "startup_s": 1.0,
@@ -443,6 +444,10 @@ def run(args) -> dict:
                     env={**os.environ, **save_sessions(facts, c)})  # fmt: skip
         for figures in (minimal_load, dashboard, saves):
             figures["to_bare"] = round(figures["requests_per_s"] / bare["requests_per_s"], 3)
+        for figures in (dashboard, saves):
+            figures["to_minimal"] = round(
+                figures["requests_per_s"] / minimal_load["requests_per_s"], 3
+            )
         result["throughput"] = {
             "load": "wrk -t4 -c4, gunicorn 2 sync workers, loopback",
             "bare flask hello": bare,
@@ -505,6 +510,13 @@ def check_targets(result: dict) -> dict:
     checks["dashboard throughput at least half the bare page's"] = (
         result["throughput"]["trainee dashboard"]["to_bare"],
         -TARGETS["dashboard_to_bare_throughput"],
+    )
+    # Restated (BENCHMARKS.md): no page drawing the base template reaches half the bare
+    # page's throughput, the minimal one included, so the LMS's own cost is measured
+    # against the minimal page served the same way.
+    checks["dashboard throughput at least half the minimal page's (restated)"] = (
+        result["throughput"]["trainee dashboard"]["to_minimal"],
+        -TARGETS["dashboard_to_minimal_throughput"],
     )
     checks["evaluation report for all members under 2 s"] = (
         result["reports"]["evaluation_report_all_cohorts_s"],
@@ -569,8 +581,8 @@ def write_markdown(result: dict, json_path: Path) -> None:
     t = result["throughput"]
     lines += [
         "",
-        f"| Throughput ({t['load']}) | requests/s | × bare Flask | non-2xx |",
-        "|---|---:|---:|---:|",
+        f"| Throughput ({t['load']}) | requests/s | × bare Flask | × minimal page | non-2xx |",
+        "|---|---:|---:|---:|---:|",
     ]
     for name in (
         "bare flask hello",
@@ -581,7 +593,7 @@ def write_markdown(result: dict, json_path: Path) -> None:
         figures = t[name]
         lines.append(
             f"| {name} | {figures['requests_per_s']} | {figures.get('to_bare', 1.0)} | "
-            f"{figures['non_2xx']} |"
+            f"{figures.get('to_minimal', '')} | {figures['non_2xx']} |"
         )
     r, s, sr = result["reports"], result["startup"], result["survey_results"]
     lines += [
