@@ -25,7 +25,6 @@ Results: benchmarks/results/<timestamp>.json and the table in BENCHMARKS.md.
 from __future__ import annotations
 
 import argparse
-import gc
 import http.client
 import json
 import os
@@ -264,12 +263,13 @@ def report_times(app) -> dict:
     from lms.core.models import Cohort
     from lms.extensions import db
     from lms.plugins.evaluation import exports, figures
+    from lms.server import settle
 
     with app.test_request_context():
         cohorts = list(db.session.scalars(select(Cohort).order_by(Cohort.id)))
         figures.build_report(cohorts[0])  # imports (scipy...) and caches warm up first
         db.session.expire_all()
-        gc.freeze()  # as wsgi.py does in each worker once the app is made
+        settle()  # as wsgi.py does in each worker once the app is made
         # One report at a time, as a worker serves them (keeping all 50 would only add
         # to what the garbage collector walks); the files are made for one of them.
         started = time.perf_counter()

@@ -183,10 +183,14 @@ def memberships_of(user: User) -> list[Membership]:
         db.session.scalars(
             select(Membership)
             .where(Membership.user_id == user.id, Membership.withdrawn_at.is_(None))
-            # One query: each membership has one cohort and at most one group.
-            .options(joinedload(Membership.cohort), joinedload(Membership.tutor_group))
+            # One query: each membership has one cohort and at most one group, and the
+            # cohort's few breaks come along (every page with a schedule needs them).
+            .options(
+                joinedload(Membership.cohort).joinedload(Cohort.breaks),
+                joinedload(Membership.tutor_group),
+            )
             .order_by(Membership.created_at.desc())
-        )
+        ).unique()
     )
     if reading:
         g.lms_memberships[user.id] = found
