@@ -59,6 +59,26 @@ def admin_only(view: Callable) -> Callable:
     return _mark(login_required(wrapper), AccessRule(ADMIN))
 
 
+def _cohort_and_membership(slug: str):
+    """The cohort the URL names and the user's current membership of it (or None).
+
+    Members, most requests, find both among their memberships, which the header reads
+    on every page anyway; others (admins, people outside the cohort) cost one query."""
+    from sqlalchemy.orm import joinedload
+
+    from lms.core.cohorts import memberships_of
+    from lms.core.models import Cohort
+
+    if current_user.is_authenticated:
+        for membership in memberships_of(current_user):
+            if membership.cohort.slug == slug:
+                return membership.cohort, membership
+    found = db.session.execute(
+        select(Cohort).where(Cohort.slug == slug).options(joinedload(Cohort.breaks))
+    )
+    return found.unique().scalar_one_or_none(), None
+
+
 def requires(capability: str, cohort_arg: str = "slug") -> Callable[[Callable], Callable]:
     """The user must hold `capability` in the cohort named by the URL's `cohort_arg`.
 
@@ -75,8 +95,6 @@ def requires(capability: str, cohort_arg: str = "slug") -> Callable[[Callable], 
 
         @wraps(view)
         def wrapper(*args, **kwargs):
-            from lms.core.models import Cohort, Membership
-
             slug = (request.view_args or {}).get(cohort_arg)
             if not passes_slug:
                 kwargs.pop(cohort_arg, None)
@@ -84,16 +102,9 @@ def requires(capability: str, cohort_arg: str = "slug") -> Callable[[Callable], 
                 if not has_capability_anywhere(current_user, capability):
                     abort(403)
                 return view(*args, **kwargs)
-            cohort = db.session.scalar(select(Cohort).where(Cohort.slug == slug))
+            cohort, membership = _cohort_and_membership(slug)
             if cohort is None:
                 abort(404)
-            membership = db.session.scalar(
-                select(Membership).where(
-                    Membership.cohort_id == cohort.id,
-                    Membership.user_id == current_user.id,
-                    Membership.withdrawn_at.is_(None),
-                )
-            )
             if not can(current_user, capability, membership):
                 abort(403)
             g.cohort, g.membership = cohort, membership

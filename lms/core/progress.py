@@ -107,6 +107,18 @@ class GroupGrid:
     weeks: list[int]
     layers: list[dict]  # each {"title": str, "statuses": {(membership_id, week): status}}
 
+    def rows(self, layer: dict) -> list[tuple[Membership, int, list[str]]]:
+        """Each member, the weeks they are behind, and the layer's status week by week."""
+        statuses = layer["statuses"]
+        return [
+            (m, self.behind(m), [statuses.get((m.id, week), "missing") for week in self.weeks])
+            for m in self.members
+        ]
+
+    def distinct(self, rows) -> list[str]:
+        """The few statuses that fill a layer's hundreds of cells."""
+        return sorted({status for _, _, statuses in rows for status in statuses})
+
     def behind(self, membership: Membership) -> int:
         return sum(
             1

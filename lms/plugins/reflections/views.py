@@ -368,7 +368,9 @@ def grid(slug: str):
     return render_template(
         "reflections/grid.html",
         cohort=g.cohort,
-        members=members,
         weeks=weeks,
-        statuses=statuses,
+        # Each trainee with their statuses in week order, and the few distinct statuses:
+        # the template draws each tag once and hundreds of cells from those.
+        rows=[(member, [statuses[(member.id, week)] for week in weeks]) for member in members],
+        distinct=sorted(set(statuses.values())),
     )
