@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
+from itertools import product, repeat
 
 from flask import current_app
 
@@ -109,10 +111,10 @@ class GroupGrid:
 
     def rows(self, layer: dict) -> list[tuple[Membership, int, list[str]]]:
         """Each member, the weeks they are behind, and the layer's status week by week."""
-        statuses = layer["statuses"]
+        position = next(i for i, each in enumerate(self.layers) if each is layer)
         return [
-            (m, self.behind(m), [statuses.get((m.id, week), "missing") for week in self.weeks])
-            for m in self.members
+            (m, self.behind(m), statuses)
+            for m, statuses in zip(self.members, self._by_layer[position], strict=True)
         ]
 
     def distinct(self, rows) -> list[str]:
@@ -120,12 +122,25 @@ class GroupGrid:
         return sorted({status for _, _, statuses in rows for status in statuses})
 
     def behind(self, membership: Membership) -> int:
-        return sum(
-            1
+        row = self._row_of[membership.id]
+        return sum(status in BEHIND for layer in self._by_layer for status in layer[row])
+
+    @cached_property
+    def _by_layer(self) -> list[list[list[str]]]:
+        """Per layer, per member, the status of each week. A grid is hundreds of cells:
+        each is read once (map over product, not a loop per cell), for the table, the
+        "behind" counts and the dashboard alike."""
+        return [
+            [
+                list(map(layer["statuses"].get, product((m.id,), self.weeks), repeat("missing")))
+                for m in self.members
+            ]
             for layer in self.layers
-            for week in self.weeks
-            if layer["statuses"].get((membership.id, week)) in BEHIND
-        )
+        ]
+
+    @cached_property
+    def _row_of(self) -> dict[int, int]:
+        return {m.id: i for i, m in enumerate(self.members)}
 
 
 def group_grid(cohort: Cohort, group: TutorGroup | None, today: date) -> GroupGrid:

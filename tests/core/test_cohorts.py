@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -226,3 +227,52 @@ def test_every_printed_demo_login_signs_in(app, client):
         response = client.post("/sign-in", data={"email": email, "password": DEMO_PASSWORD})
         assert response.status_code == 302, (role, email)
         client.post("/sign-out", data={})
+
+
+def test_the_group_grid_shows_each_week_and_counts_overdue_weeks_in_every_layer(
+    app, client, login_as, make_cohort, make_membership
+):
+    from lms.plugins import hookimpl
+
+    cohort = make_cohort()
+    tutor = make_membership(cohort, role="tutor", group="Group A")
+    tara = make_membership(cohort, role="trainee", group="Group A")
+    olive = make_membership(cohort, role="trainee", group="Group A")
+
+    class Layer:
+        # Tara is overdue in the given weeks, everyone else done.
+        def __init__(self, title, tara_overdue):
+            self.title, self.tara_overdue = title, tara_overdue
+
+        @hookimpl
+        def lms_member_week_statuses(self, cohort, members, weeks):
+            def status(m, week):
+                return "overdue" if m.id == tara.id and week in self.tara_overdue else "done"
+
+            statuses = {(m.id, w): status(m, w) for m in members for w in weeks}
+            return {"title": self.title, "statuses": statuses}
+
+    app.extensions["lms"].register(Layer("Logs", (2, 3)), name="logs")
+    app.extensions["lms"].register(Layer("Visits", (2,)), name="visits")
+    login_as(tutor.user)
+    page = client.get(f"/cohorts/{cohort.slug}/groups/{tutor.tutor_group_id}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    tables = {}
+    for table in html.split('<caption class="govuk-table__caption govuk-table__caption--m">')[1:]:
+        title, _, body = table.partition("</caption>")
+        rows = re.findall(
+            r'<th scope="row"[^>]*>([^<]+)</th>\s*<td[^>]*>(\d+)</td>(.*?)</tr>', body, re.S
+        )
+        tables[title] = {
+            name.strip(): (int(behind), re.findall(r'lms-status--([a-z-]+)">', cells))
+            for name, behind, cells in rows
+        }
+    tara_row, olive_row = tables["Logs"][tara.user.full_name], tables["Logs"][olive.user.full_name]
+    assert tara_row[1] == ["done", "overdue", "overdue"] + ["done"] * 12  # weeks 1-15
+    assert olive_row[1] == ["done"] * 15
+    assert tables["Visits"][tara.user.full_name][1] == ["done", "overdue"] + ["done"] * 13
+    # "Behind" counts overdue weeks in every layer (the reflections plugin's too): Tara has
+    # three more than Olive, in every table.
+    for table in tables.values():
+        assert table[tara.user.full_name][0] == table[olive.user.full_name][0] + 3

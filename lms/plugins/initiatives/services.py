@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from lms.core.cohorts import active_members, schedule_of
 from lms.core.curriculum_loader import programme
@@ -83,8 +83,12 @@ TEXT_FIELDS = ("title", "organisation", "service", "problem", "aim", "roles", "e
 COUNT_FIELDS = ("service_users", "carers", "staff", "partners")
 
 
-def initiative_of(membership: Membership) -> Initiative | None:
-    return db.session.scalar(select(Initiative).where(Initiative.membership_id == membership.id))
+def initiative_of(membership: Membership, with_updates: bool = False) -> Initiative | None:
+    """The member's initiative; `with_updates` loads its few updates in the same query."""
+    query = select(Initiative).where(Initiative.membership_id == membership.id)
+    if with_updates:
+        query = query.options(joinedload(Initiative.updates))
+    return db.session.execute(query).unique().scalar_one_or_none()
 
 
 def save_initiative(membership: Membership, details: InitiativeDetails) -> Initiative:

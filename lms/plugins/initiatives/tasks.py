@@ -22,7 +22,7 @@ def _initiative(membership):
     if has_request_context():
         cache = request.environ.setdefault("lms.initiatives_by_membership", {})
     if membership.id not in cache:
-        cache[membership.id] = services.initiative_of(membership)
+        cache[membership.id] = services.initiative_of(membership, with_updates=True)
     return cache[membership.id]
 
 
