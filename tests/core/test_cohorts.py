@@ -187,6 +187,9 @@ def test_dashboards_make_sense_for_each_role(client, login_as, make_cohort, make
     assert "See all 35 weeks" in page
     progress = client.get(f"/cohorts/{cohort.slug}/progress").get_data(as_text=True)
     assert progress.count('class="govuk-task-list"') == 35
+    # Each task's tag is coloured by its status: past weeks overdue, later ones not open.
+    assert '<strong class="govuk-tag govuk-tag--red">Overdue</strong>' in progress
+    assert '<strong class="govuk-tag govuk-tag--grey">Not yet open</strong>' in progress
     client.post("/sign-out", data={})
     login_as(tutor.user)
     page = client.get("/dashboard").get_data(as_text=True)
