@@ -90,25 +90,14 @@ def test_trainee_answers_the_start_survey(
 @pytest.fixture
 def answered_cohort(make_cohort, make_membership):
     """Six trainees who answered the start and end surveys (stored directly), and a lead."""
-    from lms.core.models import utcnow
-    from lms.extensions import db
-    from lms.plugins.surveys.models import SurveyAnswer, SurveyResponse
+    from tests.plugins.surveys.conftest import add_response
 
     cohort = make_cohort(slug="derry-2026", name="Derry 2026")
     items = ["explain_coproduction", "lead_change", "sustain_change"]
     for before, after in [(1, 3), (2, 4), (2, 4), (3, 4), (3, 5), (4, 5)]:
         member = make_membership(cohort, evaluation_consent=True)
         for wave, value in (("pre", before), ("post", after)):
-            response = SurveyResponse(
-                cohort_id=cohort.id,
-                membership_id=member.id,
-                instrument="confidence",
-                wave=wave,
-                submitted_at=utcnow(),
-            )
-            response.answers = [SurveyAnswer(item_id=item, value=value) for item in items]
-            db.session.add(response)
-    db.session.commit()
+            add_response(member, wave, dict.fromkeys(items, value))
     return make_membership(cohort, role="lead").user
 
 

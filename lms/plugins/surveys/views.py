@@ -118,27 +118,38 @@ def _results_choice():
     return wave_from, wave_to, by, services.instrument_of(g.cohort, wave)
 
 
+def _results_page(instrument, wave_from: str, wave_to: str, found, **shown):
+    """The results page, for the whole cohort or (`group`) one tutor group's members."""
+    return render_template(
+        "surveys/results.html",
+        cohort=g.cohort,
+        instrument=instrument,
+        waves=services.waves(g.cohort),
+        rows=found.rows if found else [],
+        charts=found.charts if found else [],
+        wave_from=wave_from,
+        wave_to=wave_to,
+        min_cell=services.min_cell_size(),
+        **shown,
+    )
+
+
 @bp.route("/results")
 @requires("surveys.results")
 def results(slug: str):
     wave_from, wave_to, by, instrument = _results_choice()
     found = exports.results(g.cohort, instrument, wave_from, wave_to, by=by or "sector")
-    return render_template(
-        "surveys/results.html",
-        cohort=g.cohort,
+    return _results_page(
+        instrument,
+        wave_from,
+        wave_to,
+        found,
         group=None,
         ready=True,
-        instrument=instrument,
-        waves=services.waves(g.cohort),
         counts=services.response_counts(g.cohort),
-        rows=found.rows,
         breakdown=found.breakdown,
-        charts=found.charts,
         by=by or "sector",
         breakdowns=BREAKDOWNS,
-        wave_from=wave_from,
-        wave_to=wave_to,
-        min_cell=services.min_cell_size(),
     )
 
 
@@ -169,19 +180,14 @@ def group_results(slug: str):
         if ready
         else None
     )
-    return render_template(
-        "surveys/results.html",
-        cohort=g.cohort,
+    return _results_page(
+        instrument,
+        wave_from,
+        wave_to,
+        found,
         group=group,
         ready=ready,
-        instrument=instrument,
-        waves=services.waves(g.cohort),
         counts=services.response_counts(g.cohort, group.id),
-        rows=found.rows if found else [],
-        charts=found.charts if found else [],
-        wave_from=wave_from,
-        wave_to=wave_to,
-        min_cell=services.min_cell_size(),
     )
 
 

@@ -25,11 +25,10 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from lms.core.models import utcnow
 from lms.extensions import db
 from lms.plugins.initiatives import services as initiatives
 from lms.plugins.reflections import services as reflections
-from lms.plugins.surveys.models import SurveyAnswer, SurveyResponse
+from tests.plugins.surveys.conftest import add_response
 
 EXAMPLES = int(os.environ.get("LMS_FUZZ_EXAMPLES", "10"))
 # Not `positive_data_acceptance`: data the schema allows can still be refused, as on
@@ -57,18 +56,9 @@ def world(cohort, trainee, tutor, lead, make_membership, token_for):
     for number in range(6):
         member = make_membership(cohort, "trainee", evaluation_consent=True, group="Group A")
         for wave, value in (("pre", 2), ("post", 2 + number % 3)):
-            response = SurveyResponse(
-                cohort_id=cohort.id,
-                membership_id=member.id,
-                instrument="confidence",
-                wave=wave,
-                submitted_at=utcnow(),
+            add_response(
+                member, wave, dict.fromkeys(("explain_coproduction", "lead_change"), value)
             )
-            response.answers = [
-                SurveyAnswer(item_id=item, value=value)
-                for item in ("explain_coproduction", "lead_change")
-            ]
-            db.session.add(response)
     db.session.commit()
     tokens = {
         role: token_for(m) for role, m in (("trainee", trainee), ("tutor", tutor), ("lead", lead))

@@ -6,12 +6,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from lms.core.models import utcnow
 from lms.extensions import db
 from lms.plugins.surveys import exports, services
-from lms.plugins.surveys.models import SurveyAnswer, SurveyResponse
+from lms.plugins.surveys.models import SurveyResponse
 from tests.plugins.api.conftest import assert_problem
-from tests.plugins.surveys.conftest import LIKERT
+from tests.plugins.surveys.conftest import LIKERT, add_response
 
 FULL = {**dict.fromkeys(LIKERT, 3), "overall_rating": 6, "helps_most": "My mentor."}
 
@@ -98,26 +97,14 @@ def test_a_wave_that_is_not_open_is_409(call, token):
     assert _responses() == 0
 
 
-def _submit(membership, wave: str, value: int) -> None:
-    response = SurveyResponse(
-        cohort_id=membership.cohort_id,
-        membership_id=membership.id,
-        instrument="confidence",
-        wave=wave,
-        submitted_at=utcnow(),
-    )
-    response.answers = [SurveyAnswer(item_id=item, value=value) for item in LIKERT]
-    db.session.add(response)
-
-
 def test_results_match_the_results_page_with_suppression(
     call, token_for, lead, cohort, make_membership
 ):
     for number in range(8):
         sector = "statutory" if number < 6 else "charity"
         member = make_membership(cohort, "trainee", sector=sector, evaluation_consent=True)
-        _submit(member, "pre", 2)
-        _submit(member, "post", 2 + number % 3)
+        add_response(member, "pre", 2)
+        add_response(member, "post", 2 + number % 3)
     db.session.commit()
     response = call("GET", "/cohorts/autumn/survey-results?by=sector", token_for(lead, "read"))
     assert response.status_code == 200, response.get_data(as_text=True)
@@ -146,8 +133,8 @@ def test_results_match_the_results_page_with_suppression(
 def test_small_cohort_results_are_suppressed(call, token_for, lead, cohort, make_membership):
     for _ in range(3):
         member = make_membership(cohort, "trainee", evaluation_consent=True)
-        _submit(member, "pre", 2)
-        _submit(member, "post", 4)
+        add_response(member, "pre", 2)
+        add_response(member, "post", 4)
     db.session.commit()
     body = call("GET", "/cohorts/autumn/survey-results", token_for(lead, "read")).get_json()
     assert all(row["suppressed"] and row["n_paired"] is None for row in body["rows"])

@@ -43,25 +43,26 @@ def full_answers(likert: int = 3, overall: int = 6, **extra) -> dict[str, str]:
     return answers
 
 
-@pytest.fixture
-def add_response():
-    """Store a submitted (or draft) response directly, for analysis tests."""
+def add_response(membership, wave: str, values, submitted: bool = True, text=None):
+    """Store a submitted (or draft) confidence response directly: `values` is one value
+    for every Likert item, or {item: value}. For tests of analysis and of what reads it."""
+    if isinstance(values, int):
+        values = dict.fromkeys(LIKERT, values)
+    response = SurveyResponse(
+        cohort_id=membership.cohort_id,
+        membership_id=membership.id,
+        instrument="confidence",
+        wave=wave,
+        submitted_at=utcnow() if submitted else None,
+    )
+    response.answers = [SurveyAnswer(item_id=k, value=v) for k, v in values.items()]
+    if text:
+        response.answers.append(SurveyAnswer(item_id="helps_most", text=text))
+    db.session.add(response)
+    db.session.commit()
+    return response
 
-    def add(membership, wave: str, values, submitted: bool = True, text=None):
-        if isinstance(values, int):
-            values = {item: values for item in LIKERT}
-        response = SurveyResponse(
-            cohort_id=membership.cohort_id,
-            membership_id=membership.id,
-            instrument="confidence",
-            wave=wave,
-            submitted_at=utcnow() if submitted else None,
-        )
-        response.answers = [SurveyAnswer(item_id=k, value=v) for k, v in values.items()]
-        if text:
-            response.answers.append(SurveyAnswer(item_id="helps_most", text=text))
-        db.session.add(response)
-        db.session.commit()
-        return response
 
-    return add
+@pytest.fixture(name="add_response")
+def add_response_fixture():
+    return add_response
