@@ -10,14 +10,19 @@ from flask import Flask
 from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter, ValidationError
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# What the package carries inside it (curriculum, migrations, built assets), so a wheel
+# installed anywhere finds them; the repository itself is never assumed.
+PACKAGE_DIR = Path(__file__).resolve().parent
+SHIPPED_CURRICULUM = PACKAGE_DIR / "curriculum"
 
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the app: settings, database, extensions, plugins, views, templates.
 
     Nothing here touches the database, so the app starts before migrations run."""
-    instance_path = os.environ.get("LMS_INSTANCE_PATH") or str(PROJECT_ROOT / "instance")
+    # Default: ./instance in the working directory (as `make demo` in a checkout, or the
+    # folder an operator starts gunicorn from); LMS_INSTANCE_PATH names any other.
+    instance_path = os.environ.get("LMS_INSTANCE_PATH") or "instance"
     app = Flask(__name__, instance_path=os.path.abspath(instance_path))
     # Ids in URLs beyond what the database can hold are "not found", not a crash.
     app.url_map.converters["int"] = BoundedIntegerConverter
@@ -55,7 +60,7 @@ def configure_settings(app: Flask, overrides: dict) -> None:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(instance)
     if not app.config.get("CURRICULUM_PATH"):
-        app.config["CURRICULUM_PATH"] = str(PROJECT_ROOT / "curriculum")
+        app.config["CURRICULUM_PATH"] = str(SHIPPED_CURRICULUM)
     secure = app.config["COOKIE_SECURE"]
     app.config.update(
         SESSION_COOKIE_SECURE=secure,

@@ -14,7 +14,7 @@ DEFAULTS: dict[str, object] = {
     "SQLALCHEMY_DATABASE_URI": None,  # default: sqlite file in the instance folder
     "SQLITE_BUSY_TIMEOUT_MS": 10_000,
     "SECRET_KEY": None,  # default: generated into the instance folder on first run
-    "CURRICULUM_PATH": None,  # default: curriculum/ beside the package
+    "CURRICULUM_PATH": None,  # default: the programme shipped inside the package
     # How soon an edited curriculum file is served (looking costs more than a light page).
     "CURRICULUM_RECHECK_SECONDS": 2.0,
     "DISABLED_PLUGINS": [],

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 
-MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"  # inside the package
 
 
 def init_migrations(app: Flask) -> None:

@@ -34,11 +34,12 @@ def curriculum_group() -> None:
 @click.argument("path", required=False, type=click.Path(exists=True, file_okay=False))
 def curriculum_check(path: str | None) -> None:
     # Runs without an app so a broken curriculum can still be checked.
-    from lms import PROJECT_ROOT
+    from lms import SHIPPED_CURRICULUM
+    from lms.config import from_environment
     from lms.core.curriculum_loader import check_curriculum
 
     if path is None:
-        root = PROJECT_ROOT / "curriculum"
+        root = Path(from_environment()["CURRICULUM_PATH"] or SHIPPED_CURRICULUM)
         folders = sorted(p for p in root.iterdir() if (p / "programme.yaml").is_file())
     else:
         folders = [Path(path)]
@@ -70,10 +71,9 @@ def bench_seed(members: int, cohorts: int) -> None:
     # import them only here, from the project folder the package runs from.
     import sys
 
-    from lms import PROJECT_ROOT
-
-    if (PROJECT_ROOT / "benchmarks").is_dir() and str(PROJECT_ROOT) not in sys.path:
-        sys.path.append(str(PROJECT_ROOT))
+    checkout = Path.cwd()
+    if (checkout / "benchmarks").is_dir() and str(checkout) not in sys.path:
+        sys.path.append(str(checkout))
     try:
         from benchmarks.seed import seed
     except ModuleNotFoundError as missing:

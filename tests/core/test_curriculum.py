@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from lms import PROJECT_ROOT, create_app
+from lms import SHIPPED_CURRICULUM, create_app
 from lms.core.curriculum import CurriculumInvalid, render_markdown
 from lms.core.curriculum_loader import CurriculumStore, check_curriculum, load_programme
 
-SHIPPED = PROJECT_ROOT / "curriculum" / "involving-people"
+SHIPPED = SHIPPED_CURRICULUM / "involving-people"
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ import sys
 import pytest
 import yaml
 
-from lms import PROJECT_ROOT, create_app
+from lms import PACKAGE_DIR, SHIPPED_CURRICULUM, create_app
 from lms.core import curriculum_loader
 from lms.core.curriculum_loader import check_curriculum, load_programme
 
@@ -51,7 +51,7 @@ def test_creating_the_app_imports_no_heavy_library(tmp_path):
         timeout=120,
         env={
             **os.environ,
-            "PYTHONPATH": str(PROJECT_ROOT),
+            "PYTHONPATH": str(PACKAGE_DIR.parent),
             "LMS_INSTANCE_PATH": str(tmp_path / "instance"),
         },
     )
@@ -70,19 +70,19 @@ def test_the_db_commands_still_work_and_bind_flask_migrate_on_use(tmp_path):
     assert "upgrade" in result.output and "downgrade" in result.output
     result = app.test_cli_runner().invoke(args=["db", "upgrade", "heads"])
     assert result.exit_code == 0, result.output
-    assert app.extensions["migrate"].directory == str(PROJECT_ROOT / "migrations")
+    assert app.extensions["migrate"].directory == str(PACKAGE_DIR / "migrations")
     with sqlite3.connect(database) as connection:
         tables = {row[0] for row in connection.execute("select name from sqlite_master")}
         (revision,) = connection.execute("select version_num from alembic_version").fetchone()
     assert {"users", "cohorts", "memberships"} <= tables
     # The last revision of the history, i.e. no revision names it as its parent.
-    scripts = [path.read_text() for path in (PROJECT_ROOT / "migrations" / "versions").glob("*.py")]
+    scripts = [path.read_text() for path in (PACKAGE_DIR / "migrations" / "versions").glob("*.py")]
     assert any(f"revision = '{revision}'" in text for text in scripts)
     assert not any(f"down_revision = '{revision}'" in text for text in scripts)
 
 
 def test_libyaml_and_pure_python_yaml_read_the_curriculum_alike(monkeypatch):
-    shipped = PROJECT_ROOT / "curriculum" / "involving-people"
+    shipped = SHIPPED_CURRICULUM / "involving-people"
     fast = load_programme(shipped)
     monkeypatch.setattr(curriculum_loader, "_FAST_LOADER", yaml.SafeLoader)
     assert load_programme(shipped) == fast
@@ -91,7 +91,7 @@ def test_libyaml_and_pure_python_yaml_read_the_curriculum_alike(monkeypatch):
 @pytest.mark.parametrize("broken", ["title: [unclosed", "title: a: b", "\ttitle: tab"])
 def test_invalid_yaml_reads_as_pure_python_yaml_reports_it(tmp_path, monkeypatch, broken):
     copy = tmp_path / "involving-people"
-    shutil.copytree(PROJECT_ROOT / "curriculum" / "involving-people", copy)
+    shutil.copytree(SHIPPED_CURRICULUM / "involving-people", copy)
     path = next((copy / "weeks").glob("07-*.md"))
     lines = path.read_text().splitlines()
     lines[2] = broken
