@@ -17,6 +17,7 @@ test: setup
 		echo "== PostgreSQL leg: $$LMS_TEST_DATABASE_URL"; \
 		$(BIN)/pytest -m "not browser"; \
 	fi
+	bash scripts/check-install.sh  # the wheel, installed and run outside the checkout
 
 setup: $(BIN)/.installed lms/static/app.css
 

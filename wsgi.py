@@ -1,7 +1,5 @@
-"""WSGI entry point: `gunicorn wsgi:app`."""
+"""WSGI entry point in a checkout: `gunicorn wsgi:app` (installed: `gunicorn lms.wsgi:app`)."""
 
-from lms import create_app
-from lms.server import settle
+from lms.wsgi import app
 
-app = create_app()
-settle()  # the garbage collector tuned for a long-running worker (lms/server.py)
+__all__ = ["app"]

@@ -44,7 +44,19 @@ def create_app(config: dict | None = None) -> Flask:
     from lms.core.curriculum_loader import init_curriculum
 
     init_curriculum(app)
+    trust_proxies(app)
     return app
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind N proxies, take the client's address, scheme and host from the headers the
+    N nearest proxies set (werkzeug's ProxyFix); with none, such headers are ignored, as
+    anyone could send them."""
+    hops = int(app.config["TRUSTED_PROXIES"])
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
 
 
 def configure_settings(app: Flask, overrides: dict) -> None:

@@ -36,7 +36,12 @@ DEFAULTS: dict[str, object] = {
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_ENABLED": True,
     "WTF_CSRF_TIME_LIMIT": None,  # tokens last as long as the session: long drafts
-    "SERVER_NAME_FOR_EMAIL": "http://127.0.0.1:5000",
+    # The service's public address, for links in emails (e.g. https://lms.example.org).
+    # Unset, nothing with a link is sent: `lms demo` sets it to where it serves.
+    "BASE_URL": "",
+    # Proxies in front of the app (load balancer, nginx): their X-Forwarded-* headers are
+    # trusted for this many hops, so limits and the audit log see the client's address.
+    "TRUSTED_PROXIES": 0,
     "TODAY": "",  # pin today's date (YYYY-MM-DD) for demos and tests
     "SESSION_IDLE_HOURS": 12,
     "RETENTION_DAYS": 365,  # archived cohorts' personal data is purged after this

@@ -76,7 +76,7 @@ def test_config(database_url: str, tmp_path) -> dict:
         "SESSION_COOKIE_SECURE": False,
         "REMEMBER_COOKIE_SECURE": False,
         "RATELIMIT_ENABLED": False,
-        "SERVER_NAME_FOR_EMAIL": "http://localhost",
+        "BASE_URL": "http://localhost",
     }
 
 

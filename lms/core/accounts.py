@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from enum import Enum
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from lms.core import mail
+from lms.core.links import BaseUrlMissing, external_url
 from lms.core.models import User, normalise_email, utcnow
 from lms.extensions import db
 
@@ -72,12 +73,8 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 def _link(endpoint: str, token: str) -> str:
-    """An absolute link for an email, also from the CLI (outside any request)."""
-    base = current_app.config["SERVER_NAME_FOR_EMAIL"].rstrip("/")
-    if has_request_context():
-        return base + url_for(endpoint, token=token)
-    with current_app.test_request_context():
-        return base + url_for(endpoint, token=token)
+    """An absolute link for an email (raises BaseUrlMissing when no address is set)."""
+    return external_url(endpoint, token=token)
 
 
 def send_invitation(user: User, cohort_name: str | None = None) -> None:
@@ -99,12 +96,17 @@ def request_password_reset(email: str) -> None:
     if user is None:
         return
     minutes = current_app.config["RESET_MAX_AGE_MINUTES"]
+    try:
+        link = _link("auth.reset_password", make_token(user, RESET))
+    except BaseUrlMissing as missing:
+        # The page says the same either way (no account enumeration); the operator is told.
+        current_app.logger.error("Password reset for %s not sent: %s", user.email, missing)
+        return
     mail.send(
         user.email,
         "Reset your Involving People password",
         "Someone asked to reset the password for this address. If it was you, use this "
-        f"link within {minutes} minutes:\n"
-        f"{_link('auth.reset_password', make_token(user, RESET))}\n\n"
+        f"link within {minutes} minutes:\n{link}\n\n"
         "If it was not you, you can ignore this email.",
     )
 

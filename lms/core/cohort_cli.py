@@ -106,6 +106,11 @@ def roster_import(slug: str, file: str) -> None:
     ) as bar:
         result = apply_roster(cohort, rows, progress=bar.update)
     from lms.core import audit
+    from lms.core.links import BaseUrlMissing, has_base_url
+
+    if result.invited and not has_base_url():
+        db.session.rollback()  # all or nothing: no member without their invitation
+        raise click.ClickException(f"{file}: nothing was imported. {BaseUrlMissing()}")
 
     audit.record(
         "roster.imported",

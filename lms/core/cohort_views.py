@@ -19,6 +19,7 @@ from lms.core.cohort_forms import (
     TutorGroupForm,
 )
 from lms.core.curriculum_loader import programme, programme_slugs
+from lms.core.links import BaseUrlMissing, base_url
 from lms.core.models import Cohort, Membership, TutorGroup
 from lms.core.permissions import can, requires, signed_in
 from lms.core.roster import RosterInvalid, apply_roster, export_roster, parse_roster
@@ -259,13 +260,18 @@ def roster():
     if form.validate_on_submit():
         try:
             rows = parse_roster(form.roster.data.read(10 * 1024 * 1024 + 1))
+            result = apply_roster(cohort, rows)
+            if result.invited:
+                base_url()  # no member without their invitation: refuse before committing
         except RosterInvalid as invalid:
             row_errors = invalid.errors
             form.roster.errors.append(
                 f"Nothing was imported: {len(row_errors)} problem(s) in the file, listed below"
             )
+        except BaseUrlMissing as missing:
+            db.session.rollback()
+            form.roster.errors.append(f"Nothing was imported. {missing}")
         else:
-            result = apply_roster(cohort, rows)
             audit.record(
                 "roster.imported",
                 current_user,

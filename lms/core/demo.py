@@ -233,9 +233,20 @@ def demo_command(serve: bool, host: str, port: int) -> None:
         f"The lead also has last year's finished cohort ({PAST_SLUG}): survey results from"
         " start to end, and a whole programme's evaluation."
     )
+    app = current_app._get_current_object()
+    if not app.config["BASE_URL"]:
+        app.config["BASE_URL"] = f"http://{host}:{port}"  # the demo's emails link here
     if serve:
-        app = current_app._get_current_object()
-        # Plain HTTP on this machine only: a Secure cookie would not be sent back.
-        app.config.update(SESSION_COOKIE_SECURE=False, REMEMBER_COOKIE_SECURE=False)
-        click.echo(f"Serving on http://{host}:{port} (Ctrl+C to stop)")
-        app.run(host=host, port=port, debug=False, use_reloader=False)
+        serve_until_stopped(app, host, port)
+
+
+def serve_until_stopped(app, host: str, port: int) -> None:
+    """Serve with werkzeug's threaded server until Ctrl+C. Not `app.run()`: inside
+    Flask's own CLI that call is ignored and the command would simply exit."""
+    from werkzeug.serving import run_simple
+
+    # Plain HTTP on this machine only: a Secure cookie would not be sent back.
+    app.config.update(SESSION_COOKIE_SECURE=False, REMEMBER_COOKIE_SECURE=False)
+    db.session.remove()  # each request opens its own session; hold no connection here
+    click.echo(f"Serving on http://{host}:{port} (Ctrl+C to stop)")
+    run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)

@@ -26,3 +26,21 @@ def accessibility():
 @public
 def privacy():
     return render_template("pages/privacy.html")
+
+
+@bp.route("/healthz")
+@public
+def healthz():
+    """For load balancers and process managers: does this worker reach its database?
+    Says nothing about anyone; 503 when the database does not answer."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from lms.extensions import db
+
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        db.session.rollback()
+        return {"status": "unavailable", "database": "not answering"}, 503
+    return {"status": "ok", "database": "ok"}, 200

@@ -65,7 +65,7 @@ def app_config(app_config):
 @pytest.fixture
 def live_server(app):
     server = LiveServer(app).start()
-    app.config["SERVER_NAME_FOR_EMAIL"] = server.url
+    app.config["BASE_URL"] = server.url
     yield server
     server.stop()
     assert not server.errors, f"the app raised: {server.errors!r}"

@@ -10,6 +10,7 @@ PUBLIC_ROUTES = {
     "pages.index",
     "pages.accessibility",
     "pages.privacy",
+    "pages.healthz",  # load balancers: no personal data, only whether the database answers
     "auth.login",
     "auth.logout",
     "auth.accept_invitation",

@@ -170,7 +170,11 @@ def test_cli_import_names_file_line_and_field(app, make_cohort, tmp_path):
     path = tmp_path / "people.csv"
     path.write_text(GOOD.replace("trainee,voluntary", "boss,voluntary"))
     lms = Path(sys.executable).with_name("lms")
-    env_db = {"DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "LMS_SECRET_KEY": "k"}
+    env_db = {
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "LMS_SECRET_KEY": "k",
+        "LMS_BASE_URL": "https://lms.example.org",
+    }
     import os
 
     result = subprocess.run(

@@ -43,8 +43,13 @@ def _pinned_today(on: date | None):
 @with_appcontext
 def send_command(dry_run: bool, on: datetime | None) -> None:
     """Email trainees with newly overdue tasks and tutors their weekly digest."""
+    from lms.core.links import BaseUrlMissing, base_url
     from lms.plugins.reminders import sending
 
+    try:
+        base_url()  # every reminder links back: refuse before anything is sent
+    except BaseUrlMissing as missing:
+        raise click.ClickException(str(missing)) from None
     day = on.date() if on else None
     failures: list[str] = []
     outcome = {sending.OVERDUE: 0, sending.DIGEST: 0}

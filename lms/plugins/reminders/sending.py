@@ -13,13 +13,14 @@ import inspect
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from flask import current_app, render_template, url_for
+from flask import render_template, url_for
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from lms.core import mail
 from lms.core.cohorts import active_members, schedule_of
+from lms.core.links import absolute
 from lms.core.models import Cohort, Membership
 from lms.core.progress import BEHIND, group_grid, week_tasks
 from lms.extensions import db
@@ -106,16 +107,10 @@ def compose(candidate: Candidate, on: date) -> Reminder | None:
     return _digest(candidate, on)
 
 
-def _link(path: str) -> str:
-    if path.startswith(("http://", "https://")):
-        return path
-    return current_app.config["SERVER_NAME_FOR_EMAIL"].rstrip("/") + path
-
-
 def _footer(membership: Membership) -> dict:
     return {
-        "settings_link": _link(url_for("reminders.settings")),
-        "unsubscribe_link": _link(
+        "settings_link": absolute(url_for("reminders.settings")),
+        "unsubscribe_link": absolute(
             url_for("reminders.unsubscribe", token=unsubscribe_token(membership.user))
         ),
     }
@@ -124,7 +119,7 @@ def _footer(membership: Membership) -> dict:
 def _overdue_reminder(candidate: Candidate) -> Reminder | None:
     membership = candidate.membership
     overdue = [
-        {"week": week, "task": task, "link": _link(task.href) if task.href else None}
+        {"week": week, "task": task, "link": absolute(task.href) if task.href else None}
         for week in range(1, candidate.last_week + 1)
         for task in week_tasks(membership, week)
         if task.status == "overdue"
@@ -182,7 +177,7 @@ def _digest(candidate: Candidate, on: date) -> Reminder | None:
         "week": grid.weeks[-1],
         "total": len(grid.members),
         "behind": behind,
-        "group_link": _link(link),
+        "group_link": absolute(link),
         **_footer(tutor),
     }
     summary = f"{len(behind)} of {len(grid.members)} behind" if behind else "everyone up to date"
