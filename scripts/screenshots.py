@@ -22,6 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 PINNED_TODAY = date(2026, 11, 18)  # a Wednesday, in course week 10 of the demo cohort
 WIDTH = 1280
+PHONE = {"width": 390, "height": 844}
 
 BAD_ROSTER = (
     "email,given_name,family_name,role,sector,organisation,job_title,area,tutor_group,"
@@ -41,6 +42,7 @@ class Shot:
     path: str  # relative to the cohort, or absolute when it starts with "/"
     what: str
     plugin: str | None = None  # left out when this plugin is disabled
+    phone: bool = False  # also <name>-390.png, at a phone's width
 
 
 SHOTS = [
@@ -51,6 +53,8 @@ SHOTS = [
     Shot("cohort-schedule", "lead", "", "The cohort's schedule, with its break"),
     Shot("lead-members", "lead", "members", "Members, for the programme lead"),
     Shot("roster-import-errors", "lead", "roster", "A roster import with problems"),
+    Shot("consent", "trainee", "consent", "A trainee's consent to the evaluation", phone=True),
+    Shot("consent-overview", "lead", "consent/overview", "Consent, for the lead", phone=True),
     Shot(
         "reflection-editor",
         "trainee",
@@ -137,15 +141,21 @@ def take_screenshots(out: Path, today: date) -> list[Path]:
                         page.get_by_role("button", name="Import roster").click()
                         page.get_by_role("table", name="Problems in the file").wait_for()
                     page.wait_for_load_state("load")
-                    target = out / f"{shot.name}.png"
-                    page.screenshot(
-                        path=str(target), full_page=True, animations="disabled", caret="hide"
-                    )
-                    taken.append(target)
-                    print(
-                        f"{target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}"
-                        f": {shot.what}"
-                    )
+                    sizes = [(f"{shot.name}.png", None)]
+                    if shot.phone:
+                        sizes.append((f"{shot.name}-390.png", PHONE))
+                    for name, viewport in sizes:
+                        if viewport:
+                            page.set_viewport_size(viewport)
+                        target = out / name
+                        page.screenshot(
+                            path=str(target), full_page=True, animations="disabled", caret="hide"
+                        )
+                        taken.append(target)
+                        where = target.relative_to(ROOT) if target.is_relative_to(ROOT) else target
+                        print(f"{where}: {shot.what}{' (phone)' if viewport else ''}")
+                    if shot.phone:
+                        page.set_viewport_size({**DESKTOP, "width": WIDTH})
                 browser.close()
         finally:
             server.stop()

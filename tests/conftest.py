@@ -205,9 +205,19 @@ def make_cohort(app):
     return make
 
 
+def record_consent(membership, given: bool = True) -> None:
+    """Consent to every evaluation use, through the service the consent page and the
+    roster import use (never by setting the column)."""
+    from lms.core import consent
+
+    consent.record_for_every_purpose(membership, given, by=membership.user, source=consent.PAGE)
+    db.session.commit()
+
+
 @pytest.fixture
 def make_membership(app, make_user):
     def make(cohort, role: str = "trainee", user=None, group: str | None = None, **fields):
+        consent = fields.pop("evaluation_consent", None)
         user = user or make_user()
         tutor_group = None
         if group is not None:
@@ -218,6 +228,8 @@ def make_membership(app, make_user):
         )
         db.session.add(membership)
         db.session.commit()
+        if consent is not None:
+            record_consent(membership, consent)
         return membership
 
     return make

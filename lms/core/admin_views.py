@@ -48,7 +48,11 @@ class EraseForm(FlaskForm):
 def account():
     manager = current_app.extensions["lms"]
     links = sorted(manager.results("lms_account_links", user=current_user), key=lambda i: i.order)
-    return render_template("admin/account.html", links=links)
+    from lms.core import consent
+    from lms.core.cohorts import memberships_of
+
+    asked = [m for m in memberships_of(current_user) if consent.is_asked(m)]
+    return render_template("admin/account.html", links=links, consent_memberships=asked)
 
 
 @bp.route("/account/personal-data.zip", methods=["POST"])

@@ -28,6 +28,8 @@ ACTIONS = {
     "user.erased": "Erased a user's personal data",
     "cohort.archived": "Archived a cohort",
     "cohort.purged": "Purged an archived cohort's personal data",
+    "consent.changed": "Gave, declined or withdrew consent to an evaluation use",
+    "consent.requested": "Reminded members to answer the consent questions",
 }
 
 

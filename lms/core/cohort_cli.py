@@ -128,6 +128,8 @@ def roster_import(slug: str, file: str) -> None:
         f"{len(result.added)} added, {len(result.updated)} updated, "
         f"{len(result.unchanged)} unchanged; {len(result.invited)} invitations sent."
     )
+    if result.consent_recorded:
+        click.echo(f"Consent recorded from paper forms for {len(result.consent_recorded)}.")
 
 
 @roster_group.command("export")

@@ -260,7 +260,7 @@ def roster():
     if form.validate_on_submit():
         try:
             rows = parse_roster(form.roster.data.read(10 * 1024 * 1024 + 1))
-            result = apply_roster(cohort, rows)
+            result = apply_roster(cohort, rows, by=current_user)
             if result.invited:
                 base_url()  # no member without their invitation: refuse before committing
         except RosterInvalid as invalid:
@@ -286,12 +286,19 @@ def roster():
             flash(
                 f"Roster imported: {len(result.added)} added, {len(result.updated)} updated, "
                 f"{len(result.unchanged)} unchanged; {len(result.invited)} invitations sent."
+                + _consent_note(result)
             )
             return redirect(url_for("cohorts.members", slug=cohort.slug))
     status = 400 if form.errors else 200
     return render_template(
         "cohorts/roster.html", cohort=cohort, form=form, row_errors=row_errors
     ), status
+
+
+def _consent_note(result) -> str:
+    if not result.consent_recorded:
+        return ""
+    return f" Consent recorded from paper forms for {len(result.consent_recorded)}."
 
 
 @bp.route("/<slug>/roster.csv")

@@ -46,6 +46,46 @@ class ProgrammeFile(Strict):
     survey_waves: list[SurveyWave] = []
 
 
+# The uses of a member's data the product itself depends on: survey analysis gates every
+# survey and evaluation figure, quotes gate reflection excerpts, interview is for contact.
+REQUIRED_PURPOSES = ("survey-analysis", "quotes", "interview")
+
+
+class ConsentPurpose(Strict):
+    id: str = Field(pattern=SLUG)
+    label: str = Field(min_length=1, max_length=200)
+    hint: str = Field(default="", max_length=1000)
+
+
+class ConsentFile(Strict):
+    """`consent.md`'s front matter: the participant information's title and purposes."""
+
+    title: str = Field(min_length=1, max_length=200)
+    version: str = Field(min_length=1, max_length=40)
+    evaluator: str = Field(min_length=1, max_length=200)
+    contact: str = Field(min_length=1, max_length=200)
+    purposes: list[ConsentPurpose] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class ParticipantInformation:
+    """What a member reads before giving or declining consent, per purpose."""
+
+    title: str
+    version: str
+    evaluator: str
+    contact: str
+    purposes: tuple[ConsentPurpose, ...]
+    body_markdown: str
+
+    @cached_property
+    def body_html(self) -> str:
+        return render_markdown(self.body_markdown)
+
+    def purpose(self, purpose_id: str) -> ConsentPurpose | None:
+        return next((p for p in self.purposes if p.id == purpose_id), None)
+
+
 class Reading(Strict):
     title: str = Field(min_length=1)
     source: str = ""
@@ -169,6 +209,7 @@ class Programme:
     survey_waves: tuple[SurveyWave, ...]
     weeks: tuple[Week, ...]
     instruments: dict[str, SurveyInstrument]
+    consent: ParticipantInformation
 
     def week(self, number: int) -> Week:
         return self.weeks[number - 1]

@@ -13,9 +13,12 @@ from pydantic import BaseModel, ValidationError
 
 from lms.core.curriculum import (
     GIBBS_CYCLE,
+    REQUIRED_PURPOSES,
     WEEK_FILE,
+    ConsentFile,
     CurriculumError,
     CurriculumInvalid,
+    ParticipantInformation,
     Programme,
     ProgrammeFile,
     SurveyInstrument,
@@ -143,6 +146,7 @@ def load_programme(folder: Path | str) -> Programme:
 
     instruments = _load_instruments(folder, errors)
     weeks = _load_weeks(folder, programme, errors)
+    consent = _load_consent(folder, errors)
 
     if programme is not None:
         for index, wave in enumerate(programme.survey_waves):
@@ -166,7 +170,7 @@ def load_programme(folder: Path | str) -> Programme:
                         ", opening first",
                     )
                 )
-    if errors or programme is None:
+    if errors or programme is None or consent is None:
         raise CurriculumInvalid(sorted(errors, key=lambda e: (e.file, e.line)))
     return Programme(
         slug=programme.slug,
@@ -177,6 +181,65 @@ def load_programme(folder: Path | str) -> Programme:
         survey_waves=tuple(programme.survey_waves),
         weeks=tuple(weeks),
         instruments=instruments,
+        consent=consent,
+    )
+
+
+def _load_consent(folder: Path, errors) -> ParticipantInformation | None:
+    """`consent.md`: the participant information for the evaluation, with the purposes a
+    member answers separately. The product relies on REQUIRED_PURPOSES being there."""
+    path = folder / "consent.md"
+    if not path.is_file():
+        errors.append(
+            CurriculumError(
+                _Source(path, folder, "").name,
+                1,
+                "",
+                "file not found: the participant "
+                "information for the evaluation (front matter with its purposes)",
+            )
+        )
+        return None
+    source, body = _split_front_matter(path, folder, errors)
+    if source is None:
+        return None
+    data, node = source.load(errors)
+    parsed = source.validate(ConsentFile, data, node, errors) if data is not None else None
+    if parsed is None:
+        return None
+    problems = len(errors)
+    ids = [purpose.id for purpose in parsed.purposes]
+    for index, purpose_id in enumerate(ids):
+        if ids.count(purpose_id) > 1:
+            errors.append(
+                CurriculumError(
+                    source.name,
+                    source.line_of(node, ("purposes", index, "id")),
+                    f"purposes.{index}.id",
+                    f"purpose {purpose_id!r} is listed more than once",
+                )
+            )
+    for required in REQUIRED_PURPOSES:
+        if required not in ids:
+            errors.append(
+                CurriculumError(
+                    source.name,
+                    source.line_of(node, ("purposes",)),
+                    "purposes",
+                    f"purpose {required!r} is missing (needed: {', '.join(REQUIRED_PURPOSES)})",
+                )
+            )
+    if not body.strip():
+        errors.append(CurriculumError(source.name, 1, "", "the information itself is empty"))
+    if len(errors) > problems:
+        return None
+    return ParticipantInformation(
+        title=parsed.title,
+        version=parsed.version,
+        evaluator=parsed.evaluator,
+        contact=parsed.contact,
+        purposes=tuple(parsed.purposes),
+        body_markdown=body,
     )
 
 

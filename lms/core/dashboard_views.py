@@ -5,7 +5,7 @@ from datetime import date
 from flask import Blueprint, current_app, render_template
 from flask_login import current_user
 
-from lms.core import progress
+from lms.core import consent, progress
 from lms.core.clock import today
 from lms.core.cohorts import counts_by_sector, memberships_of, schedule_of
 from lms.core.curriculum_loader import programme
@@ -32,6 +32,10 @@ def _section(membership, on: date):
         ),
     }
     if membership.role == "trainee":
+        # Asked on the dashboard until they have answered every purpose (yes or no).
+        section["consent_needed"] = consent.is_asked(membership) and not consent.has_answered(
+            membership
+        )
         week = position.week if position.kind == "week" else None
         if week:
             section["week"] = course.week(week)

@@ -162,25 +162,39 @@ def create_demo(today: date | None = None) -> tuple[Cohort, list[tuple[str, str]
 
 
 def _add_trainee(cohort: Cohort, user: User, index: int, consent: bool, **fields) -> None:
-    """`user` as a trainee with the details of roster row `index`, in Group A or B."""
+    """`user` as a trainee with the details of roster row `index`, in Group A or B, and
+    their answers to the consent questions, given as a trainee gives them on the page."""
+    from lms.core import consent as consent_service
     from lms.core.cohorts import group_by_name
 
     _, _, sector, org, job, area, lived = TRAINEES[index]
-    db.session.add(
-        Membership(
-            user=user,
-            cohort=cohort,
-            role="trainee",
-            sector=sector,
-            organisation=org,
-            job_title=job,
-            area=area,
-            lived_experience=lived,
-            tutor_group=group_by_name(cohort, TUTORS[index % 2][2]),
-            evaluation_consent=consent,
-            **fields,
-        )
+    membership = Membership(
+        user=user,
+        cohort=cohort,
+        role="trainee",
+        sector=sector,
+        organisation=org,
+        job_title=job,
+        area=area,
+        lived_experience=lived,
+        tutor_group=group_by_name(cohort, TUTORS[index % 2][2]),
+        **fields,
     )
+    db.session.add(membership)
+    db.session.flush()
+    # Partial, as in the published cohort: most agree to survey analysis, fewer to
+    # quotes, fewer still to an interview; some decline; one in six has not answered yet.
+    if consent:
+        answers = {
+            consent_service.SURVEY_ANALYSIS: True,
+            consent_service.QUOTES: index % 2 == 0,
+            consent_service.INTERVIEW: index % 4 == 0,
+        }
+    elif index % 2 == 0:
+        return  # not answered yet: the dashboard asks, the lead's consent page lists them
+    else:
+        answers = dict.fromkeys(consent_service.REQUIRED_PURPOSES, False)
+    consent_service.record(membership, answers, by=user, source=consent_service.PAGE)
 
 
 def _past_cohort(today: date, lead: User) -> Cohort:

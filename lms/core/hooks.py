@@ -21,6 +21,14 @@ def lms_capabilities():
         ),
         Capability("cohorts.create", "Create new cohorts", ("lead",)),
         Capability("groups.view", "See tutor groups and each member's progress", ("tutor", "lead")),
+        Capability(
+            "consent.give", "Give, decline or withdraw consent to evaluation uses", ("trainee",)
+        ),
+        Capability(
+            "consent.manage",
+            "See consent counts, who has not answered, and remind them",
+            ("lead",),
+        ),
     ]
 
 
@@ -29,10 +37,11 @@ def lms_blueprints():
     from lms.core.admin_views import bp as admin
     from lms.core.auth_views import bp as auth
     from lms.core.cohort_views import bp as cohorts
+    from lms.core.consent_views import bp as consent
     from lms.core.dashboard_views import bp as dashboard
     from lms.core.page_views import bp as pages
 
-    return [auth, dashboard, pages, cohorts, admin]
+    return [auth, dashboard, pages, cohorts, consent, admin]
 
 
 @hookimpl(trylast=True)

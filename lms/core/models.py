@@ -136,6 +136,8 @@ class Membership(db.Model):
         ForeignKey("tutor_groups.id", ondelete="SET NULL"), index=True
     )
     lived_experience: Mapped[bool] = mapped_column(default=False)
+    # Kept by lms.core.consent only: the answer for "survey-analysis", the purpose every
+    # survey and evaluation figure depends on (a column, so their queries stay one join).
     evaluation_consent: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     withdrawn_at: Mapped[datetime | None]
@@ -147,3 +149,24 @@ class Membership(db.Model):
     @property
     def is_active(self) -> bool:
         return self.withdrawn_at is None
+
+
+class ConsentAnswer(db.Model):
+    """A member's current answer for one purpose of the evaluation (consent.md): given or
+    declined, on the consent page or from a paper form through the roster. Every change is
+    also in the audit log, which keeps the history."""
+
+    __tablename__ = "consent_answers"
+    __table_args__ = (UniqueConstraint("membership_id", "purpose"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    membership_id: Mapped[int] = mapped_column(
+        ForeignKey("memberships.id", ondelete="CASCADE"), index=True
+    )
+    purpose: Mapped[str] = mapped_column(String(40))
+    given: Mapped[bool]
+    answered_at: Mapped[datetime] = mapped_column(default=utcnow)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    source: Mapped[str] = mapped_column(String(20))  # page | roster
+
+    membership: Mapped[Membership] = relationship()

@@ -79,6 +79,27 @@ def _cohort_and_membership(slug: str):
     return found.unique().scalar_one_or_none(), None
 
 
+def _left_cohort(cohort) -> str | None:
+    """Why a former member is refused, in words (only on the refusal path: one query)."""
+    from lms.core.models import Membership
+
+    if not current_user.is_authenticated:
+        return None
+    left = db.session.scalar(
+        select(Membership.id).where(
+            Membership.cohort_id == cohort.id,
+            Membership.user_id == current_user.id,
+            Membership.withdrawn_at.is_not(None),
+        )
+    )
+    if left is None:
+        return None
+    return (
+        f"You have left {cohort.name}, so its pages, including consent to its evaluation, "
+        "are closed to you. If this is a mistake, ask your programme lead."
+    )
+
+
 def requires(capability: str, cohort_arg: str = "slug") -> Callable[[Callable], Callable]:
     """The user must hold `capability` in the cohort named by the URL's `cohort_arg`.
 
@@ -106,7 +127,7 @@ def requires(capability: str, cohort_arg: str = "slug") -> Callable[[Callable], 
             if cohort is None:
                 abort(404)
             if not can(current_user, capability, membership):
-                abort(403)
+                abort(403, _left_cohort(cohort) if membership is None else None)
             g.cohort, g.membership = cohort, membership
             return view(*args, **kwargs)
 

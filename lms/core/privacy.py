@@ -42,13 +42,28 @@ def core_personal_data(user: User) -> dict:
                 "area": m.area,
                 "tutor_group": m.tutor_group.name if m.tutor_group else None,
                 "lived_experience": m.lived_experience,
-                "evaluation_consent": m.evaluation_consent,
+                "consent": _consent_of(m),
                 "withdrawn_at": m.withdrawn_at.isoformat(timespec="seconds")
                 if m.withdrawn_at
                 else None,
             }
             for m in user.memberships
         ],
+    }
+
+
+def _consent_of(membership) -> dict:
+    from lms.core.consent import answers_of
+
+    return {
+        purpose: {
+            "answer": "yes" if row.given else "no",
+            "answered_at": row.answered_at.isoformat(timespec="seconds"),
+            "recorded": "by you on the consent page"
+            if row.source == "page"
+            else "from a paper form, through the roster",
+        }
+        for purpose, row in sorted(answers_of(membership).items())
     }
 
 
@@ -87,12 +102,14 @@ def erase_user(user: User, actor: User | None) -> None:
     Plugins erase or anonymise their records through `lms_erase_personal_data`; the
     user row stays (so counts and other people's threads still add up) under a
     pseudonym, and can no longer sign in."""
+    from lms.core import consent
+
     _manager().hook.lms_erase_personal_data(user=user)
     for membership in user.memberships:
         membership.organisation = ""
         membership.job_title = ""
         membership.area = ""
-        membership.evaluation_consent = False
+        consent.forget(membership)
     user.email = f"erased-{user.id}@{ERASED_DOMAIN}"
     user.given_name = "Erased"
     user.family_name = f"user {user.id}"

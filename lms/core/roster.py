@@ -30,6 +30,10 @@ HEADER = (
     "tutor_group",
     "lived_experience",
 )
+# Optional last column: consent collected on paper at induction. yes / no sets every
+# purpose of the evaluation; blank means not recorded (an answer already given stays).
+# Exports leave it out: the lead sees consent as counts, not person by person.
+CONSENT_COLUMN = "evaluation_consent"
 MAX_BYTES = 5 * 1024 * 1024  # about 20,000 rows: far above any real cohort
 MAX_FIELD = 200
 YES = {"yes", "y", "true", "1"}
@@ -49,6 +53,7 @@ class RosterRow:
     area: str
     tutor_group: str
     lived_experience: bool
+    evaluation_consent: bool | None = None  # None: not recorded in this file
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,7 @@ class ImportResult:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     invited: list[User] = field(default_factory=list)
+    consent_recorded: list[str] = field(default_factory=list)  # emails whose answer changed
 
 
 class RosterInvalid(ValueError):
@@ -100,8 +106,19 @@ def parse_roster(data: bytes) -> list[RosterRow]:
         header = [cell.strip().lower() for cell in next(reader)]
     except csv.Error as error:
         raise RosterInvalid([RowError(1, "", f"the header cannot be read: {error}")]) from None
-    if tuple(header) != HEADER:
-        raise RosterInvalid([RowError(1, "", "the header must be exactly: " + ",".join(HEADER))])
+    columns = tuple(header)
+    if columns not in (HEADER, (*HEADER, CONSENT_COLUMN)):
+        raise RosterInvalid(
+            [
+                RowError(
+                    1,
+                    "",
+                    "the header must be exactly: "
+                    + ",".join(HEADER)
+                    + f" (optionally followed by ,{CONSENT_COLUMN})",
+                )
+            ]
+        )
     rows: list[RosterRow] = []
     errors: list[RowError] = []
     seen: dict[str, int] = {}
@@ -110,7 +127,7 @@ def parse_roster(data: bytes) -> list[RosterRow]:
             line = reader.line_num
             if not any(cell.strip() for cell in cells):
                 continue
-            row, row_errors = _parse_row(line, cells)
+            row, row_errors = _parse_row(line, cells, columns)
             errors.extend(row_errors)
             if row is None:
                 continue
@@ -130,11 +147,13 @@ def parse_roster(data: bytes) -> list[RosterRow]:
     return rows
 
 
-def _parse_row(line: int, cells: list[str]) -> tuple[RosterRow | None, list[RowError]]:
+def _parse_row(
+    line: int, cells: list[str], columns: tuple[str, ...] = HEADER
+) -> tuple[RosterRow | None, list[RowError]]:
     errors: list[RowError] = []
-    if len(cells) != len(HEADER):
-        return None, [RowError(line, "", f"expected {len(HEADER)} columns, found {len(cells)}")]
-    values = dict(zip(HEADER, (cell.strip() for cell in cells), strict=True))
+    if len(cells) != len(columns):
+        return None, [RowError(line, "", f"expected {len(columns)} columns, found {len(cells)}")]
+    values = dict(zip(columns, (cell.strip() for cell in cells), strict=True))
     for name, value in values.items():
         if len(value) > MAX_FIELD:
             errors.append(RowError(line, name, f"longer than {MAX_FIELD} characters"))
@@ -168,6 +187,15 @@ def _parse_row(line: int, cells: list[str]) -> tuple[RosterRow | None, list[RowE
         errors.append(
             RowError(line, "lived_experience", f"{values['lived_experience']!r} is not yes or no")
         )
+    consent = values.get(CONSENT_COLUMN, "").lower()
+    if consent and consent not in YES | NO:
+        errors.append(
+            RowError(
+                line,
+                CONSENT_COLUMN,
+                f"{values[CONSENT_COLUMN]!r} is not yes, no or blank (blank: not recorded)",
+            )
+        )
     if not values["given_name"]:
         errors.append(RowError(line, "given_name", "is empty"))
     if errors:
@@ -184,13 +212,20 @@ def _parse_row(line: int, cells: list[str]) -> tuple[RosterRow | None, list[RowE
         area=values["area"],
         tutor_group=values["tutor_group"],
         lived_experience=lived in YES,
+        evaluation_consent=(consent in YES) if consent else None,
     ), []
 
 
 def apply_roster(
-    cohort: Cohort, rows: list[RosterRow], progress: Callable[[int], None] | None = None
+    cohort: Cohort,
+    rows: list[RosterRow],
+    progress: Callable[[int], None] | None = None,
+    by: User | None = None,
 ) -> ImportResult:
-    """Add or update every row's user and membership. The caller commits."""
+    """Add or update every row's user and membership, and record consent given on paper
+    (through the consent service, as `by`: the lead, or None from the CLI). The caller
+    commits."""
+    from lms.core import consent
     from lms.core.cohorts import group_by_name
 
     result = ImportResult()
@@ -222,7 +257,9 @@ def apply_roster(
         }
         membership = memberships.get(user.id)
         if membership is None:
-            db.session.add(Membership(user=user, cohort=cohort, **wanted))
+            membership = Membership(user=user, cohort=cohort, **wanted)
+            db.session.add(membership)
+            memberships[user.id] = membership
             result.added.append(row.email)
         elif any(getattr(membership, key) != value for key, value in wanted.items()):
             for key, value in wanted.items():
@@ -230,6 +267,12 @@ def apply_roster(
             result.updated.append(row.email)
         else:
             result.unchanged.append(row.email)
+        if row.evaluation_consent is not None:
+            db.session.flush()
+            if consent.record_for_every_purpose(
+                membership, row.evaluation_consent, by=by, source=consent.ROSTER
+            ):
+                result.consent_recorded.append(row.email)
         if progress:
             progress(1)
     db.session.flush()

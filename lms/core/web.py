@@ -99,10 +99,20 @@ def register_error_pages(app: Flask) -> None:
             status,
         )
 
+    def handler(status: int):
+        def handle(error):
+            # A view may say why in words (`abort(403, "...")`); werkzeug's own text is
+            # replaced by ours.
+            said = getattr(error, "description", None)
+            default = getattr(type(error), "description", None)
+            return render_error(status, said if said and said != default else None)
+
+        return handle
+
     for status in ERROR_PAGES:
         if status in (429,):
             continue
-        app.register_error_handler(status, lambda error, status=status: render_error(status))
+        app.register_error_handler(status, handler(status))
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):

@@ -17,7 +17,9 @@ from lms.core.models import User
 from lms.core.roster import HEADER
 from lms.extensions import db
 
-ROSTER = ",".join(HEADER) + "\r\nnew@example.org,New,Person,trainee,voluntary,Org,Job,Area,G1,no\r\n"
+ROSTER = (
+    ",".join(HEADER) + "\r\nnew@example.org,New,Person,trainee,voluntary,Org,Job,Area,G1,no\r\n"
+)
 
 
 def test_health_check_says_the_database_answers_and_nothing_else(client):

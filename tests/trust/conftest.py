@@ -20,7 +20,7 @@ import pytest
 from sqlalchemy import func, inspect, select
 
 from lms.extensions import db
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, record_consent
 
 TODAY = date(2026, 11, 18)
 ROLES = ("anonymous", "trainee", "other_trainee", "tutor_other", "tutor", "lead", "admin")
@@ -112,7 +112,7 @@ def world(app, make_user, make_cohort, make_membership) -> World:
         == _membership(cohort, "tom.brennan@demo.example.org").tutor_group_id
     )
     victim.organisation = SECRET_ORGANISATION
-    victim.evaluation_consent = True
+    record_consent(victim, True)
 
     other = make_cohort(slug="other-2026", start=cohort.start_date)
     other_member = make_membership(other, group="Group A")

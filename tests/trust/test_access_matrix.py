@@ -91,6 +91,7 @@ MATRIX: dict[str, Route] = {
     "pages.index": Route(fixed(), expect(default=ALLOWED)),
     "pages.accessibility": Route(fixed(), EVERYONE),
     "pages.privacy": Route(fixed(), EVERYONE),
+    "pages.healthz": Route(fixed(), EVERYONE),  # for load balancers: no personal data
     "auth.login": Route(fixed(), EVERYONE),
     "auth.logout": Route(fixed(), expect(default=SIGN_IN)),  # signs out, then to sign in
     "auth.request_reset": Route(fixed(), EVERYONE),
@@ -130,6 +131,12 @@ MATRIX: dict[str, Route] = {
     ),
     "cohorts.roster": Route(cohort(), LEAD),
     "cohorts.roster_export": Route(cohort(), LEAD),
+    # -- consent to the evaluation -----------------------------------------------------------
+    # A trainee answers for themself; the lead sees counts and who has not answered.
+    "consent.give": Route(cohort(), OWN_WORK),
+    "consent.withdraw": Route(cohort(), OWN_WORK),
+    "consent.overview": Route(cohort(), LEAD),
+    "consent.remind": Route(cohort(), LEAD),
     # -- reflections -----------------------------------------------------------------------
     "reflections.static": Route(cohort_with(filename="autosave.js"), SIGNED_IN),
     "reflections.index": Route(cohort(), OWN_WORK),

@@ -98,8 +98,7 @@ def feed(token: str):
     if user is None:
         abort(404)
     options = FeedOptions(
-        uid_domain=urlsplit(current_app.config["BASE_URL"]).hostname
-        or "involving-people.invalid",
+        uid_domain=urlsplit(current_app.config["BASE_URL"]).hostname or "involving-people.invalid",
         session_time=SessionTime.parse(
             _setting("CALENDAR_SESSION_TIME"), _setting("CALENDAR_SESSION_MINUTES", 120)
         ),

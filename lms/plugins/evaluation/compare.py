@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from lms.core import disclosure as s
 from lms.core.models import Cohort, Membership
 from lms.core.permissions import roles_granted
 from lms.extensions import db
 from lms.plugins.evaluation import figures
-from lms.plugins.evaluation import suppression as s
 
 
 def comparable_cohorts(user) -> list[Cohort]:

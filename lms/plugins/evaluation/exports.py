@@ -11,7 +11,7 @@ import csv
 import io
 import zipfile
 
-from lms.plugins.evaluation import suppression as s
+from lms.core import disclosure as s
 from lms.plugins.evaluation.figures import SECTIONS, Report, Table
 from lms.plugins.evaluation.themes import EXCERPT_COLUMNS
 

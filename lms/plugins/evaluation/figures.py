@@ -18,11 +18,11 @@ from itertools import product, repeat
 from flask import current_app
 from sqlalchemy import case, func, select
 
+from lms.core import disclosure as s
 from lms.core.clock import today
 from lms.core.cohorts import schedule_of
 from lms.core.models import SECTORS, Cohort, Membership
 from lms.extensions import db
-from lms.plugins.evaluation import suppression as s
 from lms.plugins.evaluation.coding import pseudonyms
 
 SECTIONS = {

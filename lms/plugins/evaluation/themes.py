@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from lms.core import disclosure as s
 from lms.core.curriculum_loader import programme
 from lms.core.models import SECTORS, Cohort
-from lms.plugins.evaluation import suppression as s
 from lms.plugins.evaluation.coding import (
     CodedExcerpt,
     Masker,

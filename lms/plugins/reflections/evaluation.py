@@ -14,6 +14,7 @@ from flask import current_app
 from sqlalchemy import and_, case, func, select
 
 from lms.contracts import CodableText
+from lms.core import consent
 from lms.core.curriculum_loader import programme
 from lms.core.models import Cohort, Membership
 from lms.extensions import db
@@ -33,8 +34,11 @@ def _consenting_member():
 
 
 def _codable():
+    # Excerpts are quotes: the member's "quotes" consent, and the entry shared for it.
     return and_(
-        _consenting_member(),
+        consent.given(consent.QUOTES),
+        Membership.withdrawn_at.is_(None),
+        Membership.role == "trainee",
         Entry.evaluation_consent.is_(True),
         Entry.submitted_version.is_not(None),
     )

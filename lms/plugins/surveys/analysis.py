@@ -395,15 +395,18 @@ CSV_HEADER = (
     "p_value",
     "rank_biserial",
     "suppressed",
+    "suppressed_because",
 )
 
 
-def csv_cells(row: ResultRow) -> list[str]:
-    """A results row as CSV text in `CSV_HEADER` order (blank for missing figures)."""
+def csv_cells(row: ResultRow, why_hidden: str = "") -> list[str]:
+    """A results row as CSV text in `CSV_HEADER` order (blank for missing figures); a
+    suppressed row says why."""
     cells = [row.group_by, row.group, row.item_id]
-    for name in CSV_HEADER[3:-1]:
+    for name in CSV_HEADER[3:-2]:
         cells.append(format_number(getattr(row.result, name)))
     cells.append("true" if row.result.suppressed else "false")
+    cells.append(why_hidden if row.result.suppressed else "")
     return cells
 
 

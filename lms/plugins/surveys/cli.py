@@ -75,4 +75,4 @@ def results_command(slug, instrument, wave_from, wave_to, by, output) -> None:
         if wave not in names:
             raise click.ClickException(f"{wave} is not a wave of {cohort.programme}")
     rows = exports.results_rows(cohort, found, wave_from, wave_to, by=by)
-    output.write(exports.results_csv(rows))
+    output.write(exports.results_csv(rows, exports.why_hidden(cohort)))

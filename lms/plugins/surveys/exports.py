@@ -95,12 +95,21 @@ def _charts(answers, instrument, wave_from, wave_to) -> list[charts.DivergingCha
     return found
 
 
-def results_csv(rows: list[analysis.ResultRow]) -> str:
+def results_csv(rows: list[analysis.ResultRow], why_hidden: str = "") -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(analysis.CSV_HEADER)
-    writer.writerows(analysis.csv_cells(row) for row in rows)
+    writer.writerows(analysis.csv_cells(row, why_hidden) for row in rows)
     return out.getvalue()
+
+
+def why_hidden(cohort: Cohort) -> str:
+    """Why a figure is not shown: too few consenting members, when that is the reason,
+    else the small-cell rule."""
+    from lms.core import consent
+
+    reason = consent.suppression_reason(cohort) if services.consent_required() else None
+    return reason or f"fewer than {services.min_cell_size()} people paired"
 
 
 def response_table(cohort: Cohort, instrument: SurveyInstrument) -> list[list]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 
+from lms.core import consent
 from lms.core.permissions import requires
 from lms.core.rescue import keeps_unsaved_text, take_rescued_fields
 from lms.extensions import db
@@ -130,6 +131,9 @@ def _results_page(instrument, wave_from: str, wave_to: str, found, **shown):
         wave_from=wave_from,
         wave_to=wave_to,
         min_cell=services.min_cell_size(),
+        consent_reason=consent.suppression_reason(g.cohort)
+        if services.consent_required()
+        else None,
         **shown,
     )
 
@@ -159,7 +163,7 @@ def results_csv(slug: str):
     wave_from, wave_to, by, instrument = _results_choice()
     rows = exports.results_rows(g.cohort, instrument, wave_from, wave_to, by=by)
     name = f"{g.cohort.slug}-{instrument.id}-{wave_from}-{wave_to}{'-' + by if by else ''}.csv"
-    return _download(exports.results_csv(rows), "text/csv", name)
+    return _download(exports.results_csv(rows, exports.why_hidden(g.cohort)), "text/csv", name)
 
 
 def _tutor_group():
@@ -200,7 +204,7 @@ def group_results_csv(slug: str):
         abort(404)
     rows = exports.results_rows(g.cohort, instrument, wave_from, wave_to, tutor_group_id=group.id)
     name = f"{g.cohort.slug}-{instrument.id}-{wave_from}-{wave_to}-your-group.csv"
-    return _download(exports.results_csv(rows), "text/csv", name)
+    return _download(exports.results_csv(rows, exports.why_hidden(g.cohort)), "text/csv", name)
 
 
 @bp.route("/responses.<any(csv, xlsx):fmt>")

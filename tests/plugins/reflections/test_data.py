@@ -13,6 +13,7 @@ from lms.core.models import Membership
 from lms.extensions import db
 from lms.plugins.reflections import services
 from lms.plugins.reflections.models import Entry, Feedback, Version
+from tests.conftest import record_consent
 from tests.plugins.reflections.conftest import TODAY, editor
 
 
@@ -37,7 +38,7 @@ def weekly_table(cohort):
 
 
 def test_withdrawing_consent_removes_the_entry_from_evaluation_views(client_for, cohort, trainee):
-    trainee.evaluation_consent = True
+    record_consent(trainee, True)
     write(trainee, text="Consented words")
     browser = client_for(trainee.user)
     browser.post(editor(cohort) + "/sharing", data={"sharing": "tutors", "evaluation_consent": "y"})
@@ -58,7 +59,7 @@ def test_withdrawing_consent_removes_the_entry_from_evaluation_views(client_for,
 
 
 def test_a_revision_is_new_text_with_new_source_keys(cohort, trainee):
-    trainee.evaluation_consent = True
+    record_consent(trainee, True)
     entry = write(trainee, text="First")
     services.set_sharing(entry, shared=True, consent=True)
     db.session.commit()
@@ -75,7 +76,7 @@ def test_cohort_wide_consent_and_submission_are_needed_too(cohort, trainee):
     services.set_sharing(entry, shared=True, consent=True)
     db.session.commit()
     assert codable(cohort) == []  # the membership has not consented
-    trainee.evaluation_consent = True
+    record_consent(trainee, True)
     draft = write(trainee, week=3, text="Draft only", submit=False)
     services.set_sharing(draft, shared=True, consent=True)
     db.session.commit()

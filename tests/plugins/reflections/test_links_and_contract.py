@@ -4,6 +4,7 @@ its evaluation table (figures only, in the evaluation contract's shape)."""
 from __future__ import annotations
 
 from lms.plugins import reflections as plugin
+from tests.conftest import record_consent
 from tests.plugins.reflections.test_data import weekly_table, write
 
 
@@ -37,7 +38,7 @@ def test_week_links_follow_the_tutor_rules(app, cohort, trainee, tutor, make_mem
 
 
 def test_the_evaluation_table_is_figures_in_the_contract_shape(app, cohort, trainee):
-    trainee.evaluation_consent = True
+    record_consent(trainee, True)
     write(trainee, week=2, text="Private words")
     table = weekly_table(cohort)
     assert table["key"] == "reflections-weekly" and table["section"] == "engagement"

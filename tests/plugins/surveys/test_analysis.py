@@ -239,7 +239,8 @@ def test_results_suppress_small_totals_and_breakdowns_alike():
     rows = results(_records({"charity": (4, 1)}), ["q1", "q2"], ["q1", "q2"])
     assert [row.item_id for row in rows] == ["q1", "q2", SCALE_ID]
     assert all(row.result.suppressed and row.result.n_paired is None for row in rows)
-    assert csv_cells(rows[0]) == ["all", "all", "q1", *[""] * 11, "true"]
+    assert csv_cells(rows[0]) == ["all", "all", "q1", *[""] * 11, "true", ""]
+    assert csv_cells(rows[0], "too few consented")[-1] == "too few consented"
 
     records = _records({"charity": (6, 1), "statutory": (7, 0), "voluntary": (3, 2)})
     total = results(records, ["q1"], ["q1"])

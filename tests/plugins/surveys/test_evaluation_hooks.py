@@ -8,6 +8,7 @@ from sqlalchemy import event
 from lms.core.models import utcnow
 from lms.extensions import db
 from lms.plugins import surveys as plugin
+from tests.conftest import record_consent
 from tests.plugins.surveys.test_results import cohort_with_results  # noqa: F401 - fixture
 
 
@@ -55,7 +56,7 @@ def test_codable_texts_are_consenting_members_free_text(
     # Asked for known sources, only those still codable come back.
     assert plugin.lms_codable_texts(cohort=cohort, sources=[text.source]) == [text]
     assert plugin.lms_codable_texts(cohort=cohort, sources=["reflections:1:x"]) == []
-    consenting.evaluation_consent = False
+    record_consent(consenting, False)
     db.session.commit()
     assert plugin.lms_codable_texts(cohort=cohort, sources=[text.source]) == []
     assert plugin.lms_codable_texts(cohort=cohort, sources=None) == []

@@ -89,7 +89,8 @@ def test_a_group_of_four_is_suppressed_on_the_page_and_in_the_file(
     assert "<svg" not in html
     assert "2.50" not in html and "3.50" not in html  # the group's pre and post means
     rows = _csv(client.get(f"/cohorts/{cohort.slug}/surveys/group-results.csv"))
-    assert all(row[-1] == "true" and set(row[3:-1]) == {""} for row in rows[1:])
+    assert all(row[-2] == "true" and set(row[3:-2]) == {""} for row in rows[1:])
+    assert all("fewer than 5" in row[-1].lower() for row in rows[1:])  # and says why
 
 
 def test_only_tutors_with_a_group_have_group_results(

@@ -88,7 +88,8 @@ def test_fewer_than_five_pairs_are_suppressed_everywhere(
         )
     )
     assert tuple(rows[0]) == CSV_HEADER
-    assert all(row[-1] == "true" and set(row[3:-1]) == {""} for row in rows[1:])
+    assert all(row[-2] == "true" and set(row[3:-2]) == {""} for row in rows[1:])
+    assert all("fewer than 5" in row[-1].lower() for row in rows[1:])  # and says why
     assert [row[2] for row in rows[1:]][-1] == "scale"
 
 

@@ -1,4 +1,4 @@
-"""Small-cell suppression, the same rule for the dashboard and every export.
+"""Small-cell suppression (disclosure control), in core so every output can use one rule.
 
 Cohorts are small (18 trainees in the published one), so one person is easy to spot:
 
@@ -10,7 +10,8 @@ Cohorts are small (18 trainees in the published one), so one person is easy to s
 3. A rate or mean is shown only when it rests on 5 or more people (numerator and
    denominator for a rate).
 
-The threshold is the `MIN_CELL_SIZE` setting (default 5), shared with the surveys plugin.
+The threshold is the `MIN_CELL_SIZE` setting (default 5). The evaluation uses this module;
+the other plugins still apply their own copies of rule 1 (issue 18 moves them here).
 """
 
 from __future__ import annotations
