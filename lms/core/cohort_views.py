@@ -43,7 +43,10 @@ def index():
     can_create = current_user.is_admin or any(
         m.role == "lead" for m in cohort_service.memberships_of(current_user)
     )
-    return render_template("cohorts/index.html", cohorts=visible, can_create=can_create)
+    titles = {slug: programme(slug).title for slug in {c.programme for c in visible}}
+    return render_template(
+        "cohorts/index.html", cohorts=visible, can_create=can_create, programme_titles=titles
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
