@@ -10,7 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import zipfile
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -241,3 +241,82 @@ def test_rate_limits_are_shared_through_redis(make_app, make_user):
     )
     assert blocked.status_code == 429
     assert redis.Redis.from_url(url).dbsize() > 0
+
+
+class _HugeBody(io.RawIOBase):
+    """A request body of `size` bytes, made as it is read; counts the bytes read."""
+
+    def __init__(self, size: int):
+        self.size, self.position, self.read_so_far = size, 0, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        self.position = {0: offset, 1: self.position + offset, 2: self.size + offset}[whence]
+        return self.position
+
+    def tell(self) -> int:
+        return self.position
+
+    def readinto(self, buffer) -> int:
+        count = max(0, min(len(buffer), self.size - self.position))
+        buffer[:count] = b"a" * count
+        self.position += count
+        self.read_so_far += count
+        return count
+
+
+def test_a_body_over_the_limit_is_refused_before_it_is_read(client):
+    body = _HugeBody(100 * 1024 * 1024)
+    response = client.post(
+        "/sign-in",
+        input_stream=body,
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 413
+    page = response.get_data(as_text=True)
+    assert "What you sent is too large" in page and "Files can be up to 10 MB" in page
+    assert 'class="govuk-heading-l"' in page and "govuk-template" in page  # our own page
+    assert body.read_so_far < 1024 * 1024
+
+
+def test_pages_and_downloads_with_personal_data_are_never_stored_in_caches(
+    client, login_as, make_cohort, make_membership, make_user
+):
+    cohort = make_cohort(start=date(2026, 9, 7), name="Cache 2026")
+    trainee = make_membership(cohort, group="Group A")
+    lead = make_membership(cohort, "lead")
+    admin = make_user(admin=True)
+    with client.get("/static/app.css") as asset:
+        assert asset.status_code == 200
+        assert "no-store" not in asset.headers.get("Cache-Control", "")
+    login_as(trainee.user)
+    pages = [
+        ("get", "/dashboard"),
+        ("get", f"/cohorts/{cohort.slug}/reflections/weeks/1"),
+        ("get", f"/cohorts/{cohort.slug}/reflections/portfolio.md"),
+        ("post", "/account/personal-data.zip"),
+    ]
+    for method, path in pages:
+        response = getattr(client, method)(path, **({"data": {}} if method == "post" else {}))
+        assert response.status_code == 200, path
+        assert response.headers["Cache-Control"] == "no-store", path
+    with client.get("/static/app.css") as asset:  # signed in: assets stay cacheable
+        assert asset.status_code == 200
+        assert "no-store" not in asset.headers.get("Cache-Control", "")
+    client.post("/sign-out", data={})
+    login_as(lead.user)
+    for path in (f"/cohorts/{cohort.slug}/members", f"/cohorts/{cohort.slug}/roster.csv"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert response.headers["Cache-Control"] == "no-store", path
+    client.post("/sign-out", data={})
+    login_as(admin)
+    for path in ("/admin/users", "/admin/audit", "/admin/audit.csv"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert response.headers["Cache-Control"] == "no-store", path
