@@ -10,8 +10,8 @@ Who wrote it comes from the form itself: at sign-in the session's form (CSRF) to
 made to carry the user's id and a mark of their session token, signed by the app. So a
 post from an expired session still names its writer, and a form from before sign-out or
 a password change (the session token rotated), a forged one, or one from a browser that
-was never signed in names no one: nothing is kept. What is kept is capped in size and
-in number per person and hour, and lasts a week.
+was never signed in names no one: nothing is kept. What is kept is capped in size, in
+number per person and in posts per person and hour, and lasts a week.
 """
 
 from __future__ import annotations
@@ -26,17 +26,19 @@ from datetime import datetime, timedelta
 from flask import current_app, flash, redirect, request, session, url_for
 from flask_login import current_user
 from itsdangerous import BadData, URLSafeTimedSerializer
+from limits import parse
 from sqlalchemy import ForeignKey, String, Text, delete, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.datastructures import MultiDict
 
 from lms.contracts import record_id
 from lms.core.models import User, utcnow
-from lms.extensions import db
+from lms.extensions import db, limiter
 
 KEEP_FOR = timedelta(days=7)
 MAX_BYTES = 512 * 1024  # far beyond a week's reflection (about 40,000 words)
-PER_PERSON_PER_HOUR = 30
+MAX_KEPT_PER_PERSON = 30  # distinct forms: bounds what one person's posts can store
+RATE = "60 per hour"  # posts kept per person (Flask-Limiter's store, when limits are on)
 CSRF_FIELD = "csrf_token"
 
 
@@ -129,22 +131,23 @@ def _keep(writer: User, page: str) -> bool:
     encoded = json.dumps(fields)
     if len(encoded.encode()) > MAX_BYTES:
         return False
-    now = utcnow()
-    db.session.execute(delete(RescuedForm).where(RescuedForm.created_at < now - KEEP_FOR))
-    recent = db.session.scalar(
-        select(func.count())
-        .select_from(RescuedForm)
-        .where(RescuedForm.user_id == writer.id, RescuedForm.created_at > now - timedelta(hours=1))
-    )
-    if recent >= PER_PERSON_PER_HOUR:
-        db.session.commit()
+    if current_app.config["RATELIMIT_ENABLED"] and not limiter.limiter.hit(
+        parse(RATE), "rescued-text", str(writer.id)
+    ):
         return False
+    db.session.execute(delete(RescuedForm).where(RescuedForm.created_at < utcnow() - KEEP_FOR))
     # One kept text per form: a later post replaces the earlier.
     db.session.execute(
         delete(RescuedForm).where(
             RescuedForm.user_id == writer.id, RescuedForm.action == request.path
         )
     )
+    kept = db.session.scalar(
+        select(func.count()).select_from(RescuedForm).where(RescuedForm.user_id == writer.id)
+    )
+    if kept >= MAX_KEPT_PER_PERSON:
+        db.session.commit()
+        return False
     db.session.add(RescuedForm(user_id=writer.id, action=request.path, page=page, fields=encoded))
     db.session.commit()
     return True

@@ -172,24 +172,38 @@ def test_a_form_from_before_signing_out_is_not_kept(client_for, cohort, trainee)
     assert _kept() == []
 
 
-def test_kept_text_is_capped_in_size_and_in_number(client_for, cohort, trainee, monkeypatch):
+def test_kept_text_is_capped_in_size_number_and_rate(make_app, cohort, trainee, monkeypatch):
     from lms.core import rescue
+    from lms.extensions import limiter
 
-    monkeypatch.setattr(rescue, "PER_PERSON_PER_HOUR", 2)
-    browser = client_for(trainee.user)
+    limited = make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://")
+    limiter.reset()
+    browser = limited.test_client()
+    browser.post("/sign-in", data={"email": trainee.user.email, "password": PASSWORD})
     token = _token(browser.get(editor(cohort)).get_data(as_text=True))
     _expire(browser)
-    huge = "x" * (rescue.MAX_BYTES + 1)
-    browser.post(
-        editor(cohort), data={**answers(analysis=huge), "based_on": "0", "csrf_token": token}
-    )
-    assert _kept() == []
-    for week in (1, 2, 3):
+
+    def post(week: int, **answered):
         response = browser.post(
-            editor(cohort, week), data={**answers(), "based_on": "0", "csrf_token": token}
+            editor(cohort, week),
+            data={**answers(**answered), "based_on": "0", "csrf_token": token},
         )
         assert response.status_code == 302
+
+    monkeypatch.setattr(rescue, "MAX_KEPT_PER_PERSON", 2)
+    monkeypatch.setattr(rescue, "RATE", "5 per hour")
+    post(4, analysis="x" * (rescue.MAX_BYTES + 1))  # too large: refused, not counted
+    assert _kept() == []
+    for week in (1, 2, 3):
+        post(week)
     assert sorted(row.action for row in _kept()) == [editor(cohort, 1), editor(cohort, 2)]
+    post(2, feelings="Fourth post")  # a later post to the same form replaces the earlier
+    post(1, feelings="Fifth post")
+    post(1, feelings="Sixth post")  # over the rate: not kept
+    fields = [row.fields for row in _kept()]
+    assert len(fields) == 2
+    assert any("Fourth post" in f for f in fields) and any("Fifth post" in f for f in fields)
+    assert not any("Sixth post" in f for f in fields)
 
 
 def _post_after_expiry_then_sign_in(app, user, page: str, action: str, fields: dict):
