@@ -23,7 +23,8 @@ ERROR_PAGES = {
     410: ("This link has expired", "Ask for a new one."),
     413: (
         "What you sent is too large",
-        "Files can be up to 10 MB. Nothing was saved: go back and send something smaller.",
+        "Files can be up to {limit_mb} MB. Nothing was saved: go back and send something "
+        "smaller.",
     ),
     429: ("Too many attempts", "Wait a few minutes, then try again."),
     500: (
@@ -96,6 +97,7 @@ def _nav_items(app: Flask) -> list[dict]:
 def register_error_pages(app: Flask) -> None:
     def render_error(status: int, message: str | None = None):
         title, advice = ERROR_PAGES[status]
+        advice = advice.format(limit_mb=(app.config["MAX_CONTENT_LENGTH"] or 0) // 1024**2)
         return (
             render_template("error.html", title=title, advice=message or advice, status=status),
             status,
