@@ -23,8 +23,7 @@ ERROR_PAGES = {
     410: ("This link has expired", "Ask for a new one."),
     413: (
         "What you sent is too large",
-        "Files can be up to {limit_mb} MB. Nothing was saved: go back and send something "
-        "smaller.",
+        "Files can be up to {limit_mb} MB. Nothing was saved: go back and send something smaller.",
     ),
     429: ("Too many attempts", "Wait a few minutes, then try again."),
     500: (
