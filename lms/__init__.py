@@ -81,6 +81,7 @@ def configure_settings(app: Flask, overrides: dict) -> None:
         REMEMBER_COOKIE_SECURE=secure,
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_DURATION=timedelta(days=app.config["REMEMBER_DAYS"]),
         SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
         PERMANENT_SESSION_LIFETIME=timedelta(hours=app.config["SESSION_IDLE_HOURS"]),
     )
@@ -101,28 +102,37 @@ def init_extensions(app: Flask) -> None:
     login_manager.login_message = "Sign in to see this page."
     login_manager.login_message_category = "info"
 
+    from flask_login import user_logged_in
+
+    from lms.contracts import record_id
     from lms.core.models import User
-    from lms.core.rescue import rescue_posted_form, should_rescue
+    from lms.core.rescue import (
+        answer_unsaved_post,
+        should_rescue,
+        sign_forms_for,
+        sign_forms_of_returning_user,
+    )
+
+    # Forms shown to a signed-in person carry who wrote them (see lms.core.rescue).
+    user_logged_in.connect(sign_forms_for, app)
+    app.before_request(sign_forms_of_returning_user)
 
     @login_manager.unauthorized_handler
     def unauthorized():
         from flask import flash, redirect, request, url_for
 
         if should_rescue():
-            rescue_posted_form()
-            flash("Your session had expired. Sign in again: what you typed has been kept.")
-        else:
-            flash(login_manager.login_message)
+            return answer_unsaved_post()
+        flash(login_manager.login_message)
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
-        # The id carries the user's session token: rotating the token (password change)
-        # voids every session and remember-me cookie issued before.
+        # The id carries the user's session token: rotating the token (sign-out,
+        # password change) voids every session and remember-me cookie issued before.
         raw_id, _, token = user_id.partition(".")
-        if not raw_id.isdigit():
-            return None
-        user = db.session.get(User, int(raw_id))
+        number = record_id(raw_id)
+        user = db.session.get(User, number) if number else None
         return user if user is not None and user.session_token == token else None
 
 
@@ -136,7 +146,9 @@ def with_driver(url: str) -> str:
 
 class BoundedIntegerConverter(IntegerConverter):
     def __init__(self, map, *args, **kwargs):
-        kwargs.setdefault("max", 2**31 - 1)  # PostgreSQL INTEGER
+        from lms.contracts import MAX_RECORD_ID
+
+        kwargs.setdefault("max", MAX_RECORD_ID)
         super().__init__(map, *args, **kwargs)
 
     def to_python(self, value: str) -> int:

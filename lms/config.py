@@ -44,6 +44,10 @@ DEFAULTS: dict[str, object] = {
     "TRUSTED_PROXIES": 0,
     "TODAY": "",  # pin today's date (YYYY-MM-DD) for demos and tests
     "SESSION_IDLE_HOURS": 12,
+    "REMEMBER_DAYS": 30,  # "Keep me signed in" lasts this long (sign-out ends it sooner)
+    # Bodies larger than this are refused (413) before they are read; the largest
+    # legitimate upload is a roster or evidence file.
+    "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
     "RETENTION_DAYS": 365,  # archived cohorts' personal data is purged after this
     "MIN_CELL_SIZE": 5,  # figures about fewer people than this are never shown
     "SURVEYS_REQUIRE_CONSENT": True,  # survey analysis uses consenting members only

@@ -74,3 +74,27 @@ class CodableText:
     text: str
     membership_id: int  # the author's membership; the evaluation shows a pseudonym only
     week: int | None = None  # the course week it belongs to (None if not week-bound)
+
+
+MAX_RECORD_ID = 2**31 - 1  # PostgreSQL INTEGER: a larger id names no record
+
+
+def record_id(text: str) -> int | None:
+    """A record id written in a URL or form, or None if it cannot name a record: only
+    ASCII digits (isdigit() alone lets in "²", which int() refuses), within the range the
+    database can bind (a larger number raises OverflowError in the driver)."""
+    if not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if number <= MAX_RECORD_ID else None
+
+
+def source_ids(sources, plugin: str) -> set[int]:
+    """The record ids of one plugin's `CodableText.source` keys; malformed keys and ids
+    past the database's range are left out (they name no text)."""
+    ids = set()
+    for key in sources:
+        parts = str(key).split(":")
+        if len(parts) == 3 and parts[0] == plugin and (number := record_id(parts[1])):
+            ids.add(number)
+    return ids

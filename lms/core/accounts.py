@@ -6,15 +6,18 @@ session token, so each works once: setting a password rotates the session token.
 
 from __future__ import annotations
 
+import secrets
 from enum import Enum
+from functools import cache
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from lms.core import mail
 from lms.core.links import BaseUrlMissing, external_url
-from lms.core.models import User, normalise_email, utcnow
+from lms.core.models import User, new_session_token, normalise_email, utcnow
 from lms.extensions import db
 
 INVITATION = "invitation"
@@ -64,9 +67,18 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
+@cache
+def _dummy_hash() -> str:
+    return generate_password_hash(secrets.token_urlsafe(16))
+
+
 def authenticate(email: str, password: str) -> User | None:
+    """The user with this email and password, or None. Every attempt checks one hash,
+    so the time taken does not tell whether the address has an account (or a password)."""
     user = find_user(email)
-    if user is None or not user.check_password(password):
+    stored = user.password_hash if user is not None else None
+    matches = check_password_hash(stored or _dummy_hash(), password)
+    if user is None or stored is None or not matches:
         return None
     user.last_login_at = utcnow()
     return user
@@ -102,7 +114,7 @@ def request_password_reset(email: str) -> None:
         # The page says the same either way (no account enumeration); the operator is told.
         current_app.logger.error("Password reset for %s not sent: %s", user.email, missing)
         return
-    mail.send(
+    mail.send_after_response(
         user.email,
         "Reset your Involving People password",
         "Someone asked to reset the password for this address. If it was you, use this "
@@ -114,3 +126,9 @@ def request_password_reset(email: str) -> None:
 def set_password(user: User, password: str) -> None:
     """Set a password; this signs the user out of every other session."""
     user.set_password(password)
+
+
+def end_sessions(user: User) -> None:
+    """Sign the user out everywhere: every session and remember-me cookie issued so far
+    (and every emailed link) carries the old session token."""
+    user.session_token = new_session_token()

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     redirect,
@@ -16,10 +17,9 @@ from flask import (
 )
 from flask_login import current_user, login_user, logout_user
 
-from lms.core import accounts
+from lms.core import accounts, signin_attempts
 from lms.core.forms import ChangePasswordForm, LoginForm, NewPasswordForm, ResetRequestForm
 from lms.core.permissions import public, signed_in
-from lms.core.rescue import SESSION_KEY
 from lms.extensions import db, limiter
 
 bp = Blueprint("auth", __name__)
@@ -39,10 +39,6 @@ def safe_next(target: str | None) -> str | None:
     return target if not parts.scheme and not parts.netloc else None
 
 
-def _account_key() -> str:
-    return "account:" + request.form.get("email", "").strip().lower()[:254]
-
-
 def _failed(response) -> bool:
     return response.status_code != 302
 
@@ -51,25 +47,22 @@ def _failed(response) -> bool:
 @limiter.limit(
     lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=_failed
 )
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
-    key_func=_account_key,
-    methods=["POST"],
-    deduct_when=_failed,
-)
 @public
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.home"))
     form = LoginForm()
     if form.validate_on_submit():
+        # Counted in the database: the per-account limit holds across workers and hosts.
+        attempt = signin_attempts.start(form.email.data)
+        if attempt is None:
+            abort(429)
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is not None:
+            signin_attempts.succeeded(attempt)
             next_url = safe_next(request.args.get("next"))
             # A fresh session on sign-in: nothing from before survives (no fixation).
-            kept = {key: session[key] for key in (SESSION_KEY,) if key in session}
             session.clear()
-            session.update(kept)
             session.permanent = True  # idle expiry: PERMANENT_SESSION_LIFETIME
             login_user(user, remember=form.remember.data)
             db.session.commit()
@@ -84,8 +77,12 @@ def login():
 @bp.route("/sign-out", methods=["POST"])
 @public
 def logout():
-    logout_user()
+    if current_user.is_authenticated:
+        # Copies of this browser's cookies (session or remember-me) stop working too.
+        accounts.end_sessions(current_user)
+        db.session.commit()
     session.clear()
+    logout_user()  # after clearing: it leaves the instruction to delete the remember cookie
     flash("You have signed out.")
     return redirect(url_for("auth.login"))
 
@@ -147,7 +144,8 @@ def change_password():
         else:
             accounts.set_password(current_user, form.password.data)
             db.session.commit()
-            login_user(current_user)  # the old cookie no longer matches: issue a new one
+            # The old cookie no longer matches: issue a new one (for the user, not the proxy).
+            login_user(current_user._get_current_object())
             flash("Your password has been changed. Other devices have been signed out.")
             return redirect(url_for("dashboard.home"))
     status = 400 if form.errors else 200

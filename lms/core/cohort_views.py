@@ -22,6 +22,7 @@ from lms.core.curriculum_loader import programme, programme_slugs
 from lms.core.links import BaseUrlMissing, base_url
 from lms.core.models import Cohort, Membership, TutorGroup
 from lms.core.permissions import can, requires, signed_in
+from lms.core.rescue import keeps_unsaved_text, kept_form, refill, take_kept_text
 from lms.core.roster import RosterInvalid, apply_roster, export_roster, parse_roster
 from lms.extensions import db
 
@@ -50,9 +51,10 @@ def index():
 
 
 @bp.route("/new", methods=["GET", "POST"])
+@keeps_unsaved_text
 @requires("cohorts.create")
 def create():
-    form = CohortForm()
+    form = kept_form(CohortForm)
     form.programme.choices = [
         SelectChoice(slug, programme(slug).title) for slug in programme_slugs()
     ]
@@ -128,11 +130,13 @@ def my_progress():
 
 
 @bp.route("/<slug>/settings", methods=["GET", "POST"])
+@keeps_unsaved_text
 @requires("cohorts.manage")
 def settings():
     cohort = g.cohort
-    form = ScheduleForm(obj=None)
-    if not form.is_submitted():
+    kept = take_kept_text()
+    form = refill(ScheduleForm, kept, obj=None)
+    if not form.is_submitted() and not kept:
         form.start_date.data = cohort.start_date
         form.session_weekday.data = str(cohort.session_weekday)
         form.breaks.data = "\n".join(f"{d:%d/%m/%Y}" for d in cohort.break_dates)
@@ -174,13 +178,14 @@ def members():
 
 
 @bp.route("/<slug>/members/<int:membership_id>", methods=["GET", "POST"])
+@keeps_unsaved_text
 @requires("cohorts.manage")
 def member(membership_id: int):
     cohort = g.cohort
     membership = db.session.get(Membership, membership_id)
     if membership is None or membership.cohort_id != cohort.id:
         abort(404)
-    form = MemberForm(obj=membership)
+    form = kept_form(MemberForm, obj=membership)
     form.tutor_group.choices = [SelectChoice("", "No group")] + [
         SelectChoice(str(t.id), t.name) for t in cohort.tutor_groups
     ]
@@ -218,10 +223,11 @@ def member(membership_id: int):
 
 
 @bp.route("/<slug>/groups", methods=["GET", "POST"])
+@keeps_unsaved_text
 @requires("cohorts.manage")
 def groups():
     cohort = g.cohort
-    form = TutorGroupForm()
+    form = kept_form(TutorGroupForm)
     if form.validate_on_submit():
         name = form.name.data.strip()
         if any(group.name == name for group in cohort.tutor_groups):

@@ -70,6 +70,6 @@ def lms_cli():
 
 @hookimpl(trylast=True)
 def lms_models():
-    from lms.core import audit, models, rescue
+    from lms.core import audit, models, rescue, signin_attempts
 
-    return [models, rescue, audit]
+    return [models, rescue, audit, signin_attempts]

@@ -8,7 +8,7 @@ import ssl
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 
-from flask import current_app
+from flask import after_this_request, current_app, has_request_context
 
 log = logging.getLogger("lms.mail")
 
@@ -39,6 +39,27 @@ def send(
         _send_smtp(message)
     else:
         log.warning("Email to %s: %s\n\n%s", to, subject, body)
+
+
+def send_after_response(to: str, subject: str, body: str) -> None:
+    """Send once the response has gone out, so that the page takes as long whether or
+    not an email is sent (a slow mail server must not tell who has an account)."""
+    if not has_request_context():
+        send(to, subject, body)
+        return
+    app = current_app._get_current_object()
+
+    def deliver() -> None:
+        with app.app_context():
+            try:
+                send(to, subject, body)
+            except Exception:  # the page has been answered: all that is left is the log
+                log.exception("Email to %s could not be sent", to)
+
+    @after_this_request
+    def later(response):
+        response.call_on_close(deliver)
+        return response
 
 
 def _send_smtp(message: Message) -> None:

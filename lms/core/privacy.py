@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from lms.core import audit
 from lms.core.models import Cohort, Membership, User, new_session_token, utcnow
+from lms.core.rescue import erase_rescued_text
 from lms.extensions import db
 
 ERASED_DOMAIN = "erased.invalid"
@@ -105,6 +106,7 @@ def erase_user(user: User, actor: User | None) -> None:
     from lms.core import consent
 
     _manager().hook.lms_erase_personal_data(user=user)
+    erase_rescued_text(user)
     for membership in user.memberships:
         membership.organisation = ""
         membership.job_title = ""

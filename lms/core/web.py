@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, abort, g, render_template, request, url_for
+from flask import Flask, abort, current_app, g, render_template, request, url_for
 from flask_limiter.errors import RateLimitExceeded
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -21,7 +21,10 @@ ERROR_PAGES = {
     404: ("Page not found", "If you typed the web address, check it is correct."),
     405: ("That action is not allowed here", "Go back and try again."),
     410: ("This link has expired", "Ask for a new one."),
-    413: ("The file is too large", "Files can be up to 10 MB."),
+    413: (
+        "What you sent is too large",
+        "Files can be up to {limit_mb} MB. Nothing was saved: go back and send something smaller.",
+    ),
     429: ("Too many attempts", "Wait a few minutes, then try again."),
     500: (
         "Sorry, there is a problem with the service",
@@ -45,7 +48,6 @@ def init_web(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     WTFormsHelpers(app)
-    app.config.setdefault("MAX_CONTENT_LENGTH", 10 * 1024 * 1024)
 
     @app.context_processor
     def navigation() -> dict:
@@ -94,6 +96,7 @@ def _nav_items(app: Flask) -> list[dict]:
 def register_error_pages(app: Flask) -> None:
     def render_error(status: int, message: str | None = None):
         title, advice = ERROR_PAGES[status]
+        advice = advice.format(limit_mb=(app.config["MAX_CONTENT_LENGTH"] or 0) // 1024**2)
         return (
             render_template("error.html", title=title, advice=message or advice, status=status),
             status,
@@ -110,28 +113,14 @@ def register_error_pages(app: Flask) -> None:
         return handle
 
     for status in ERROR_PAGES:
-        if status in (429,):
-            continue
         app.register_error_handler(status, handler(status))
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        from flask import flash, redirect
+        from lms.core.rescue import answer_unsaved_post, should_rescue
 
-        from lms.core.rescue import rescue_posted_form, should_rescue
-
-        if should_rescue() and current_user.is_authenticated:
-            # Signed back in by remember-me but the form's token is from the old session.
-            rescue_posted_form()
-            flash(
-                "Your session had expired, so nothing was saved. Your text is below: "
-                "check it and save again."
-            )
-            return redirect(request.path)
         if should_rescue():
-            rescue_posted_form()
-            flash("Your session had expired. Sign in again: what you typed has been kept.")
-            return redirect(url_for("auth.login", next=request.path))
+            return answer_unsaved_post()
         return render_error(
             400,
             "The form had expired or came from another site. Go back, refresh the page and "
@@ -160,4 +149,25 @@ def security_headers(response):
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    if not _is_static_asset():
+        if _carries_a_session():
+            # Pages and downloads for a signed-in person hold personal data: no copy may
+            # stay in the browser's cache or a proxy, whatever the view asked for.
+            headers["Cache-Control"] = "no-store"
+        else:
+            headers.setdefault("Cache-Control", "no-store")
     return response
+
+
+def _is_static_asset() -> bool:
+    endpoint = request.endpoint or ""
+    return endpoint == "static" or endpoint.endswith(".static")
+
+
+def _carries_a_session() -> bool:
+    config = current_app.config
+    return (
+        current_user.is_authenticated
+        or config["SESSION_COOKIE_NAME"] in request.cookies
+        or config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+    )

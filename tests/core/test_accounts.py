@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -37,6 +38,31 @@ def test_wrong_password_and_unknown_email_get_the_same_answer(client, make_user,
     assert "The email address or password is not right" in page
     assert "There is a problem" in page  # GOV.UK error summary
     assert 'href="#password"' in page
+
+
+@pytest.mark.parametrize(
+    "email", ["known@example.org", "nobody@example.org", "invited@example.org"]
+)
+def test_every_sign_in_checks_one_password_hash_of_the_same_cost(
+    client, make_user, monkeypatch, email
+):
+    """Timing does not tell who has an account: an unknown address, or an invited person
+    with no password yet, costs one hash check like a wrong password does."""
+    known = make_user("known@example.org")
+    make_user("invited@example.org", password=False)
+    checked = []
+    real = accounts.check_password_hash
+    monkeypatch.setattr(
+        accounts,
+        "check_password_hash",
+        lambda stored, given: checked.append(stored) or real(stored, given),
+    )
+    response = client.post("/sign-in", data={"email": email, "password": "wrong password"})
+    assert response.status_code == 401
+    assert "The email address or password is not right" in response.get_data(as_text=True)
+    assert len(checked) == 1
+    # The same method and work factor as a real password hash.
+    assert checked[0].split("$")[0] == known.password_hash.split("$")[0]
 
 
 def test_missing_fields_are_listed_next_to_each_field(client):
@@ -76,6 +102,34 @@ def test_signing_out_needs_a_post_and_ends_the_session(client, login_as, make_us
     assert client.get("/sign-out").status_code == 405
     client.post("/sign-out", data={})
     assert client.get("/dashboard").headers["Location"].startswith("/sign-in")
+
+
+def test_signing_out_ends_remember_me_and_every_copy_of_the_cookies(app, make_user):
+    user = make_user()
+    browser = app.test_client()
+    browser.post("/sign-in", data={"email": user.email, "password": PASSWORD, "remember": "y"})
+    remember, session_cookie = browser.get_cookie("remember_token"), browser.get_cookie("session")
+    assert remember is not None and session_cookie is not None
+    assert app.config["REMEMBER_COOKIE_DURATION"] == timedelta(days=30)
+    assert remember.expires < datetime.now(UTC) + timedelta(days=31)  # not a year
+
+    signed_out = browser.post("/sign-out", data={})
+    assert signed_out.status_code == 302
+    deleted = [
+        h for h in signed_out.headers.getlist("Set-Cookie") if h.startswith("remember_token=")
+    ]
+    assert deleted and "Expires=Thu, 01 Jan 1970" in deleted[0]
+    assert browser.get_cookie("remember_token") is None
+    assert browser.get("/dashboard").headers["Location"].startswith("/sign-in")
+
+    # Cookies copied before signing out no longer open anything: the token is rotated.
+    for name, cookie in (("remember_token", remember), ("session", session_cookie)):
+        copy = app.test_client()
+        copy.set_cookie(name, cookie.value)
+        response = copy.get("/dashboard")
+        assert response.status_code == 302, name
+        assert response.headers["Location"].startswith("/sign-in"), name
+    assert db.session.get(User, user.id).session_token != session_cookie.value
 
 
 def test_changing_password_revokes_remember_me_elsewhere(app, make_user):
@@ -139,14 +193,20 @@ def test_reset_never_reveals_whether_an_account_exists(client, make_user):
     make_user("known@example.org")
     known = client.post("/password-reset", data={"email": "known@example.org"})
     unknown = client.post("/password-reset", data={"email": "unknown@example.org"})
+    assert known.status_code == unknown.status_code == 200
     assert "Check your email" in known.get_data(as_text=True)
     assert "Check your email" in unknown.get_data(as_text=True)
+    # Both pages are answered before any email goes out (a slow mail server must not
+    # tell who has an account): the email leaves once the response has been sent.
+    assert mail.outbox() == []
+    known.close()
+    unknown.close()
     assert [m.to for m in mail.outbox()] == ["known@example.org"]
 
 
 def test_reset_link_changes_the_password_and_works_once(client, make_user):
     user = make_user("known@example.org")
-    client.post("/password-reset", data={"email": "known@example.org"})
+    client.post("/password-reset", data={"email": "known@example.org"}).close()  # sent after
     path = link_in(mail.outbox()[0])
     response = client.post(
         path, data={"password": "reset passphrase", "confirm": "reset passphrase"}
@@ -180,6 +240,39 @@ class TestRateLimits:
         assert blocked.status_code == 429
         assert "Too many attempts" in blocked.get_data(as_text=True)
         assert client.get("/dashboard").status_code == 302
+
+
+def test_the_account_limit_holds_across_workers_on_the_embedded_default(make_app, make_user):
+    """Two app objects on one database, as two workers (or hosts) with in-memory limits."""
+    from lms.extensions import limiter
+
+    settings = {
+        "RATELIMIT_ENABLED": True,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "LOGIN_LIMIT_PER_ACCOUNT": "3 per 10 minutes",
+    }
+    user = make_user()
+    first, second = make_app(**settings), make_app(**settings)
+
+    def sign_in(worker, **data):
+        # Memory limits live in each worker's process; the two apps of this test share
+        # one process (and Flask-Limiter's one store), so forget what is in memory, as
+        # another worker would never have seen it.
+        limiter.reset()
+        return worker.test_client().post("/sign-in", data={"email": user.email, **data})
+
+    for worker in (first, second, first):
+        assert sign_in(worker, password="x").status_code == 401
+    for worker in (second, first):
+        blocked = sign_in(worker, email=user.email.upper(), password=PASSWORD)
+        assert blocked.status_code == 429
+        assert "Too many attempts" in blocked.get_data(as_text=True)
+    from lms.core.signin_attempts import SigninAttempt
+
+    db.session.rollback()
+    rows = db.session.scalars(select(SigninAttempt)).all()
+    assert len(rows) == 3  # refused attempts are not stored: the table cannot be filled
+    assert all(user.email not in row.account for row in rows)  # no addresses kept
 
 
 def test_personal_settings_are_on_the_account_page_not_in_the_header(

@@ -10,7 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import zipfile
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -241,3 +241,153 @@ def test_rate_limits_are_shared_through_redis(make_app, make_user):
     )
     assert blocked.status_code == 429
     assert redis.Redis.from_url(url).dbsize() > 0
+
+
+class _HugeBody(io.RawIOBase):
+    """A request body of `size` bytes, made as it is read; counts the bytes read."""
+
+    def __init__(self, size: int):
+        self.size, self.position, self.read_so_far = size, 0, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        self.position = {0: offset, 1: self.position + offset, 2: self.size + offset}[whence]
+        return self.position
+
+    def tell(self) -> int:
+        return self.position
+
+    def readinto(self, buffer) -> int:
+        count = max(0, min(len(buffer), self.size - self.position))
+        buffer[:count] = b"a" * count
+        self.position += count
+        self.read_so_far += count
+        return count
+
+
+def test_a_body_over_the_limit_is_refused_before_it_is_read(client):
+    body = _HugeBody(100 * 1024 * 1024)
+    response = client.post(
+        "/sign-in",
+        input_stream=body,
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 413
+    page = response.get_data(as_text=True)
+    assert "What you sent is too large" in page and "Files can be up to 10 MB" in page
+    assert 'class="govuk-heading-l"' in page and "govuk-template" in page  # our own page
+    assert body.read_so_far < 1024 * 1024
+
+
+def test_pages_and_downloads_with_personal_data_are_never_stored_in_caches(
+    client, login_as, make_cohort, make_membership, make_user
+):
+    cohort = make_cohort(start=date(2026, 9, 7), name="Cache 2026")
+    trainee = make_membership(cohort, group="Group A")
+    lead = make_membership(cohort, "lead")
+    admin = make_user(admin=True)
+    with client.get("/static/app.css") as asset:
+        assert asset.status_code == 200
+        assert "no-store" not in asset.headers.get("Cache-Control", "")
+    login_as(trainee.user)
+    pages = [
+        ("get", "/dashboard"),
+        ("get", f"/cohorts/{cohort.slug}/reflections/weeks/1"),
+        ("get", f"/cohorts/{cohort.slug}/reflections/portfolio.md"),
+        ("post", "/account/personal-data.zip"),
+    ]
+    for method, path in pages:
+        response = getattr(client, method)(path, **({"data": {}} if method == "post" else {}))
+        assert response.status_code == 200, path
+        assert response.headers["Cache-Control"] == "no-store", path
+    with client.get("/static/app.css") as asset:  # signed in: assets stay cacheable
+        assert asset.status_code == 200
+        assert "no-store" not in asset.headers.get("Cache-Control", "")
+    client.post("/sign-out", data={})
+    login_as(lead.user)
+    for path in (f"/cohorts/{cohort.slug}/members", f"/cohorts/{cohort.slug}/roster.csv"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert response.headers["Cache-Control"] == "no-store", path
+    client.post("/sign-out", data={})
+    login_as(admin)
+    for path in ("/admin/users", "/admin/audit", "/admin/audit.csv"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert response.headers["Cache-Control"] == "no-store", path
+
+
+# Form posts that carry no typed text worth keeping (or must never be kept), and why.
+# Every other form post keeps its text across an expired session (`keeps_unsaved_text`).
+NOTHING_TYPED_TO_KEEP = {
+    "admin.download_personal_data": "a button",
+    "admin.user": "the word ERASE, typed to confirm",
+    "api_tokens.create": "a short label for a new credential: refused outright (400)",
+    "api_tokens.revoke": "a button",
+    "auth.accept_invitation": "passwords are never kept",
+    "auth.change_password": "passwords are never kept",
+    "auth.login": "passwords are never kept",
+    "auth.logout": "a button",
+    "auth.request_reset": "an email address, on a public page",
+    "auth.reset_password": "passwords are never kept",
+    "calendar.create": "a button",
+    "calendar.revoke": "a button",
+    "cohorts.roster": "a file: it is still on the person's computer",
+    "evaluation.delete_coding": "a button",
+    "initiatives.assign": "checkboxes",
+    "initiatives.milestone_done": "a date",
+    "reflections.autosave": "the editor's script keeps the text on the page",
+    "reflections.mark_reviewed": "a button",
+    "reflections.sharing": "radios and a checkbox",
+    "reminders.settings": "checkboxes",
+    "reminders.unsubscribe": "a button",
+}
+
+
+def test_every_form_with_typed_text_keeps_it_across_an_expired_session(app):
+    forgotten, endpoints = [], {rule.endpoint for rule in app.url_map.iter_rules()}
+    for rule in app.url_map.iter_rules():
+        if not rule.methods & {"POST", "PUT", "PATCH"} or rule.endpoint.startswith("api."):
+            continue  # the JSON API takes bearer tokens: it has no session to expire
+        view = app.view_functions[rule.endpoint]
+        if not getattr(view, "keeps_unsaved_text", False):
+            forgotten.append(rule.endpoint)
+    assert sorted(set(forgotten) - set(NOTHING_TYPED_TO_KEEP)) == []
+    # The list stays true (plugins left out of this environment aside).
+    assert sorted(set(NOTHING_TYPED_TO_KEEP) & endpoints - set(forgotten)) == []
+
+
+def test_a_leads_cohort_settings_survive_an_expired_session(app, make_cohort, make_membership):
+    cohort = make_cohort()
+    lead = make_membership(cohort, "lead")
+    browser = app.test_client()
+    browser.post("/sign-in", data={"email": lead.user.email, "password": PASSWORD})
+    page = f"/cohorts/{cohort.slug}/settings"
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', browser.get(page).text)[1]
+    with browser.session_transaction() as session:
+        session.clear()  # the session expired
+    breaks = "21/12/2026\n28/12/2026\n13/04/2027"
+    posted = browser.post(
+        page,
+        data={
+            "start_date-day": "7",
+            "start_date-month": "9",
+            "start_date-year": "2026",
+            "session_weekday": "0",
+            "breaks": breaks,
+            "csrf_token": token,
+        },
+    )
+    assert posted.status_code == 302 and posted.headers["Location"] == f"/sign-in?next={page}"
+    signed_in = browser.post(
+        posted.headers["Location"], data={"email": lead.user.email, "password": PASSWORD}
+    )
+    landed = browser.get(signed_in.headers["Location"])
+    assert landed.status_code == 200
+    assert re.search(r'<textarea[^>]*name="breaks"[^>]*>\s*' + re.escape(breaks), landed.text)
+    assert db.session.get(Cohort, cohort.id).break_dates == []  # nothing saved signed out

@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 from flask import url_for
 
 from lms.extensions import db
+from tests.conftest import PASSWORD
 from tests.trust.conftest import ROLES, SECRET_INITIATIVE, SECRET_REFLECTION, World
 
 ALLOWED, SIGN_IN = "allowed", "sign-in"
@@ -266,13 +267,34 @@ class Browsers:
         self.sessions = {
             role: client.get_cookie("session").value for role, client in clients.items()
         }
+        self.user_ids = {}
+        for role, client in clients.items():
+            with client.session_transaction() as session:
+                if "_user_id" in session:
+                    self.user_ids[role] = int(session["_user_id"].partition(".")[0])
 
     def request(self, role: str, method: str, url: str):
         client = self.clients[role]
         client.set_cookie("session", self.sessions[role])
         if method == "GET":
             return client.get(url)
-        return client.open(url, method=method, data={"csrf_token": self.tokens[role]})
+        response = client.open(url, method=method, data={"csrf_token": self.tokens[role]})
+        if url == "/sign-out" and role != "anonymous":
+            self._sign_in_again(role)
+        return response
+
+    def _sign_in_again(self, role: str) -> None:
+        """Signing out voids every copy of the session: the role signs in afresh."""
+        from lms.core.models import User
+
+        user_id = self.user_ids[role]
+        fresh = self.clients[role].application.test_client()
+        email = db.session.get(User, user_id).email
+        response = fresh.post("/sign-in", data={"email": email, "password": PASSWORD})
+        assert response.status_code == 302, role
+        self.clients[role] = fresh
+        self.tokens[role] = fresh.csrf_token()
+        self.sessions[role] = fresh.get_cookie("session").value
 
 
 def readable_text(data: bytes) -> str:

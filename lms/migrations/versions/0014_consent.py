@@ -1,7 +1,7 @@
 """core: consent answers per member and purpose of the evaluation
 
 Revision ID: 0014_consent
-Revises: 0011_experts
+Revises: 0012_signin_failures
 Create Date: 2026-12-07 17:30:00
 
 Members who had `evaluation_consent` set keep it as a "yes" for survey analysis (that is
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0014_consent'
-down_revision = '0011_experts'
+down_revision = '0012_signin_failures'
 branch_labels = None
 depends_on = None
 

@@ -355,6 +355,25 @@ def _bad_strings(value: Any, path: str) -> list[tuple[str, str]]:
     return found
 
 
+# No body of ours nests more than a few levels; the checks below and the validation
+# recurse, so a deeper body is refused first (a RecursionError would be a 500).
+MAX_JSON_DEPTH = 32
+
+
+def _too_deep(value: Any) -> bool:
+    """Whether arrays and objects nest deeper than MAX_JSON_DEPTH (walked without
+    recursion)."""
+    pending = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, dict | list):
+            if depth > MAX_JSON_DEPTH:
+                return True
+            children = item.values() if isinstance(item, dict) else item
+            pending.extend((child, depth + 1) for child in children)
+    return False
+
+
 def read_body(model: Any) -> Any:
     if not request.is_json:
         raise Problem(
@@ -363,8 +382,16 @@ def read_body(model: Any) -> Any:
             "Send the body as JSON with Content-Type: application/json.",
         )
     raw = request.get_data(cache=True)
+    too_deep = Problem(
+        400,
+        "Bad Request",
+        f"The body nests more than {MAX_JSON_DEPTH} levels deep. Nothing was stored.",
+        type_=problem_type("malformed-json"),
+    )
     try:
         parsed = json.loads(raw)
+    except RecursionError:
+        raise too_deep from None
     except ValueError as error:
         raise Problem(
             400,
@@ -372,6 +399,8 @@ def read_body(model: Any) -> Any:
             f"The body is not valid JSON: {error}. Nothing was stored.",
             type_=problem_type("malformed-json"),
         ) from None
+    if _too_deep(parsed):
+        raise too_deep
     bad = _bad_strings(parsed, "")
     if bad:
         raise field_errors(bad)

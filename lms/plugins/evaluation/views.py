@@ -18,6 +18,7 @@ from flask_login import current_user
 
 from lms.core import audit
 from lms.core.permissions import requires, signed_in
+from lms.core.rescue import keeps_unsaved_text, kept_form, refill, take_kept_text
 from lms.extensions import db
 from lms.plugins.evaluation import charts, coding, exports, figures
 from lms.plugins.evaluation.forms import CodingForm, DeleteForm, ThemeForm
@@ -167,10 +168,11 @@ def compare():
 
 
 @bp.route("/cohorts/<slug>/evaluation/codebook", methods=["GET", "POST"])
+@keeps_unsaved_text
 @requires(CODE)
 def codebook():
     entries = coding.codebook(g.cohort.programme)
-    form = ThemeForm()
+    form = kept_form(ThemeForm)
     form.set_parents(entries)
     if form.validate_on_submit() and _save_theme(form, None):
         return redirect(url_for(".codebook", slug=g.cohort.slug))
@@ -179,13 +181,15 @@ def codebook():
 
 
 @bp.route("/cohorts/<slug>/evaluation/codebook/<int:theme_id>", methods=["GET", "POST"])
+@keeps_unsaved_text
 @requires(CODE)
 def edit_theme(theme_id):
     theme = coding.theme_in(g.cohort.programme, theme_id)
     if theme is None:
         abort(404)
-    form = ThemeForm(obj=theme if request.method == "GET" else None)
-    if request.method == "GET":
+    kept = take_kept_text()
+    form = refill(ThemeForm, kept, obj=theme if request.method == "GET" else None)
+    if request.method == "GET" and not kept:
         form.parent.data = str(theme.parent_id or "")
     form.set_parents(coding.codebook(g.cohort.programme), exclude=theme.id)
     if form.validate_on_submit() and _save_theme(form, theme):
@@ -242,13 +246,14 @@ def texts():
 
 
 @bp.route("/cohorts/<slug>/evaluation/texts/<source>", methods=["GET", "POST"])
+@keeps_unsaved_text
 @requires(CODE)
 def code_text(source):
     text = coding.codable_text(g.cohort, source)
     if text is None:
         abort(404)
     entries = coding.codebook(g.cohort.programme)
-    form = CodingForm()
+    form = kept_form(CodingForm)
     form.set_themes(entries)
     if form.validate_on_submit():
         try:

@@ -13,6 +13,7 @@ from wtforms.fields.choices import SelectChoice
 
 from lms.core.clock import today
 from lms.core.permissions import requires
+from lms.core.rescue import keeps_unsaved_text, refill, take_kept_text
 from lms.extensions import db
 from lms.plugins.initiatives import charts, experts, services
 from lms.plugins.initiatives.forms import AssignExpertsForm, ExpertRatingForm
@@ -42,12 +43,14 @@ def _assigned(initiative_id: int):
 
 
 @bp.route("/review/<int:initiative_id>", methods=["GET", "POST"])
+@keeps_unsaved_text
 @requires("initiatives.review")
 def review(slug, initiative_id):
     initiative = _assigned(initiative_id)
     rating = experts.rating_of(initiative, g.membership)
-    form = ExpertRatingForm(obj=rating)
-    if rating is not None and not form.is_submitted():
+    kept = take_kept_text()
+    form = refill(ExpertRatingForm, kept, obj=rating)
+    if rating is not None and not form.is_submitted() and not kept:
         for piece in JIGSAW:  # radios compare strings
             form[piece.key].data = str(getattr(rating, piece.key))
     if form.validate_on_submit():

@@ -21,7 +21,7 @@ from statistics import mean
 
 from sqlalchemy import distinct, func, select
 
-from lms.contracts import CodableText
+from lms.contracts import CodableText, source_ids
 from lms.core.models import Cohort, Membership
 from lms.extensions import db
 from lms.plugins.initiatives.models import Initiative, Update, UpdateTag
@@ -279,11 +279,7 @@ def codable_texts(cohort: Cohort, sources=None) -> list[CodableText]:
         .order_by(Update.recorded_on, Update.id)
     )
     if sources is not None:
-        ids = {
-            int(parts[1])
-            for parts in (str(key).split(":") for key in sources)
-            if len(parts) == 3 and parts[0] == "initiatives" and parts[1].isdigit()
-        }
+        ids = source_ids(sources, "initiatives")
         if not ids:
             return []
         query = query.where(Update.id.in_(ids))

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, url_for
 from flask_login import current_user
-from werkzeug.datastructures import MultiDict
 
 from lms.core.clock import today
 from lms.core.permissions import can, requires
-from lms.core.rescue import keeps_unsaved_text, take_rescued_fields
+from lms.core.rescue import keeps_unsaved_text, kept_form, refill, take_kept_text
 from lms.extensions import db
 from lms.plugins.initiatives import charts, experts, reports, services
 from lms.plugins.initiatives.forms import (
@@ -43,18 +42,6 @@ bp = Blueprint(
     template_folder="templates",
     url_prefix="/cohorts/<slug>/initiatives",
 )
-
-
-def _form(form_class, **kwargs):
-    """A form, refilled with text kept from a post that arrived after the session expired."""
-    rescued = take_rescued_fields()
-    if rescued:
-        data = MultiDict()
-        for key, value in rescued.items():
-            for item in value if isinstance(value, list) else [value]:
-                data.add(key, item)
-        return form_class(formdata=data)
-    return form_class(**kwargs)
 
 
 def _rung_items() -> list[dict]:
@@ -120,7 +107,7 @@ def edit(slug):
     initiative = services.initiative_of(g.membership)
     # A new record starts from the organisation the member joined with.
     defaults = {"organisation": g.membership.organisation} if initiative is None else {}
-    form = _form(InitiativeForm, obj=initiative, **defaults)
+    form = kept_form(InitiativeForm, obj=initiative, **defaults)
     if form.validate_on_submit():
         details = services.InitiativeDetails(
             **{name: form[name].data or "" for name in services.TEXT_FIELDS},
@@ -145,9 +132,10 @@ def edit(slug):
 
 @bp.route("/mine/milestones/new", methods=["GET", "POST"])
 @requires("initiatives.record")
+@keeps_unsaved_text
 def new_milestone(slug):
     initiative = _own_initiative()
-    form = MilestoneForm()
+    form = kept_form(MilestoneForm)
     if form.validate_on_submit():
         try:
             services.add_milestone(initiative, form.title.data, form.due_on.data)
@@ -193,7 +181,7 @@ def milestone_done(slug, milestone_id):
 @keeps_unsaved_text
 def new_update(slug):
     initiative = _own_initiative()
-    form = _form(UpdateForm, recorded_on=today())
+    form = kept_form(UpdateForm, recorded_on=today())
     if form.validate_on_submit():
         details = services.UpdateDetails(
             recorded_on=form.recorded_on.data,
@@ -274,6 +262,7 @@ def show(slug, initiative_id):
         is_owner=is_owner,
         can_comment=can(current_user, "initiatives.follow", g.membership),
         comment_form=CommentForm(),
+        comment_forms=_kept_comments(initiative),
         ratings=experts.ratings_of(initiative, g.membership),
         assign_form=assign_form(initiative) if can_assign else None,
         journey_url=url_for(".journey", slug=slug, initiative_id=initiative.id),
@@ -287,6 +276,19 @@ def show(slug, initiative_id):
         overdue_week=services.overdue_update_week(g.cohort, initiative.updates, today()),
         today=today(),
     )
+
+
+def _kept_comments(initiative) -> dict:
+    """{update id: comment form} for comments kept from an expired session."""
+    kept = take_kept_text()
+    forms = {}
+    for update in initiative.updates if kept else []:
+        action = url_for(
+            ".comment", slug=g.cohort.slug, initiative_id=initiative.id, update_id=update.id
+        )
+        if action in kept:
+            forms[update.id] = refill(CommentForm, kept, action)
+    return forms
 
 
 @bp.route("/<int:initiative_id>/journey.svg")
@@ -307,9 +309,13 @@ def svg_response(svg):
     return response
 
 
+def _initiative_page(slug, initiative_id, update_id):
+    return url_for(".show", slug=slug, initiative_id=initiative_id)
+
+
 @bp.route("/<int:initiative_id>/updates/<int:update_id>/comments", methods=["POST"])
+@keeps_unsaved_text(shown_on=_initiative_page)
 @requires("initiatives.follow")
-@keeps_unsaved_text
 def comment(slug, initiative_id, update_id):
     initiative = _visible(initiative_id)
     update = db.session.get(Update, update_id)

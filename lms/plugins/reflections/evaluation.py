@@ -13,7 +13,7 @@ import json
 from flask import current_app
 from sqlalchemy import and_, case, func, select
 
-from lms.contracts import CodableText
+from lms.contracts import CodableText, source_ids
 from lms.core import consent
 from lms.core.curriculum_loader import programme
 from lms.core.models import Cohort, Membership
@@ -138,7 +138,7 @@ def codable_texts(cohort: Cohort, sources=None) -> list[CodableText]:
     wanted = None
     if sources is not None:
         wanted = set(sources)
-        ids = {int(key.split(":")[1]) for key in wanted if _is_ours(key)}
+        ids = source_ids(wanted, "reflections")
         if not ids:
             return []
         query = query.where(Version.id.in_(ids))
@@ -161,8 +161,3 @@ def codable_texts(cohort: Cohort, sources=None) -> list[CodableText]:
                 )
             )
     return texts
-
-
-def _is_ours(key: str) -> bool:
-    parts = key.split(":")
-    return len(parts) == 3 and parts[0] == "reflections" and parts[1].isdigit()

@@ -16,13 +16,12 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from werkzeug.datastructures import MultiDict
 
 from lms.core.cohorts import active_members
 from lms.core.curriculum import render_markdown
 from lms.core.curriculum_loader import programme
 from lms.core.permissions import requires, signed_in
-from lms.core.rescue import keeps_unsaved_text, take_rescued_fields
+from lms.core.rescue import keeps_unsaved_text, refill, take_kept_text
 from lms.extensions import db
 from lms.plugins.reflections import portfolio, review, services
 from lms.plugins.reflections.forms import (
@@ -138,14 +137,22 @@ def edit(slug: str, week: int):
     if request.method == "POST":
         form = form_class()
         return _save_from_form(membership, week, form)
-    rescued = take_rescued_fields()
-    if rescued:
-        form = form_class(formdata=MultiDict(rescued))
+    kept = take_kept_text()
+    entry_text = kept.get(request.path)
+    reply_text = kept.get(url_for(".reply", slug=g.cohort.slug, week=week))
+    if entry_text or reply_text:
+        form = form_class(formdata=entry_text) if entry_text else None
         notice = (
             "Your session had expired, so this text was not saved. It is all here: "
-            "check it, then save a draft or submit."
+            "check it, then save a draft, submit or send it."
         )
-        return _editor(membership, week, form, notice=notice)
+        return _editor(
+            membership,
+            week,
+            form or _fresh_entry_form(membership, week),
+            notice=notice,
+            reply_form=MessageForm(formdata=reply_text) if reply_text else None,
+        )
     return _editor(membership, week, _fresh_entry_form(membership, week))
 
 
@@ -232,6 +239,7 @@ def sharing(slug: str, week: int):
 
 
 @bp.route("/weeks/<int:week>/reply", methods=["POST"])
+@keeps_unsaved_text(shown_on=lambda slug, week: url_for(".edit", slug=slug, week=week))
 @requires(WRITE)
 def reply(slug: str, week: int):
     membership = _author()
@@ -309,6 +317,7 @@ def queue(slug: str):
 
 def _entry_page(entry, form=None, status=200):
     version = services.version_of(entry, entry.submitted_version)
+    form = form or refill(MessageForm, take_kept_text(), formdata=None)
     return render_template(
         "reflections/review_entry.html",
         cohort=g.cohort,
@@ -316,12 +325,13 @@ def _entry_page(entry, form=None, status=200):
         week=programme(g.cohort.programme).week(entry.week),
         version=version,
         thread=review.thread_of(entry),
-        form=form or MessageForm(formdata=None),
+        form=form,
         reviewed_form=ReviewedForm(formdata=None),
     ), status
 
 
 @bp.route("/review/<int:entry_id>", methods=["GET", "POST"])
+@keeps_unsaved_text
 @requires(REVIEW)
 def review_entry(slug: str, entry_id: int):
     entry = review.entry_for_tutor(g.membership, entry_id)

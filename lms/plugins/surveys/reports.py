@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from lms.contracts import CodableText
+from lms.contracts import CodableText, source_ids
 from lms.core.curriculum_loader import programme
 from lms.core.models import Cohort, Membership
 from lms.extensions import db
@@ -112,7 +112,7 @@ def codable_texts(cohort: Cohort, sources=None) -> list[CodableText]:
         .order_by(SurveyAnswer.id)
     )
     if sources is not None:
-        ids = {int(parts[1]) for parts in (key.split(":") for key in sources) if _is_ours(parts)}
+        ids = source_ids(sources, "surveys")
         if not ids:
             return []
         query = query.where(SurveyAnswer.id.in_(ids))
@@ -138,7 +138,3 @@ def codable_texts(cohort: Cohort, sources=None) -> list[CodableText]:
             )
         )
     return texts
-
-
-def _is_ours(parts: list[str]) -> bool:
-    return len(parts) == 3 and parts[0] == "surveys" and parts[1].isdigit()

@@ -149,6 +149,17 @@ def test_malformed_json_and_wrong_media_type(call, token):
     assert _versions() == 0
 
 
+@pytest.mark.parametrize("depth", [33, 1_000, 100_000])
+def test_deeply_nested_json_is_400_not_a_crash(call, token, depth):
+    body = '{"answers": ' + "[" * depth + "]" * depth + "}"
+    response = call(
+        "PUT", "/cohorts/autumn/reflections/1", token, data=body, content_type="application/json"
+    )
+    problem = assert_problem(response, 400)
+    assert "nests more than 32 levels" in problem["detail"]
+    assert _versions() == 0
+
+
 def test_a_week_not_open_yet_is_409(call, token):
     response = call(
         "PUT", "/cohorts/autumn/reflections/2", token, json={"answers": {}, "based_on_version": 0}

@@ -108,3 +108,16 @@ def test_the_codable_texts_come_from_all_three_plugins(app, demo):
         )
     )
     assert {text.membership_id for text in texts} <= consenting
+
+
+def test_a_record_id_past_the_databases_range_in_a_text_address_is_404(app, demo, login_as):
+    cohort, lead = demo
+    client = login_as(lead, password=DEMO_PASSWORD)
+    for plugin in ("reflections", "initiatives", "surveys"):
+        for number in (10**21, 2**31, "٣"):
+            url = f"/cohorts/{cohort.slug}/evaluation/texts/{plugin}:{number}:analysis"
+            response = client.get(url)
+            assert response.status_code == 404, (plugin, number)
+            assert "Page not found" in response.get_data(as_text=True)
+            posted = client.post(url, data={"excerpt": "x", "themes": ["1"]})
+            assert posted.status_code == 404, (plugin, number)

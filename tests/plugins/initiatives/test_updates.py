@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -9,6 +10,8 @@ from sqlalchemy import func, select
 
 from lms.extensions import db
 from lms.plugins.initiatives.models import AppendOnlyError, Update, UpdateTag
+from lms.plugins.initiatives.services import initiative_of
+from tests.conftest import PASSWORD
 from tests.plugins.initiatives.conftest import day, update_data
 
 
@@ -117,3 +120,41 @@ def test_an_update_needs_an_initiative_first(client, sign_in, world):
     sign_in(world.alice.user)
     assert client.get(world.url("/mine/updates/new")).status_code == 404
     assert client.post(world.url("/mine/updates/new"), data=update_data()).status_code == 404
+
+
+def test_a_comment_posted_after_the_session_expired_comes_back_in_its_own_box(
+    app, client, start_initiative, world
+):
+    initiative = start_initiative()
+    response = client.post(
+        world.url("/mine/updates/new"),
+        data=update_data(recorded_on=day(date(2026, 12, 9)), narrative="Second update."),
+    )
+    assert response.status_code == 302
+    first, second = sorted(initiative_of(world.alice).updates, key=lambda u: u.id)
+    page = world.url(f"/{initiative.id}")
+    tutor = app.test_client()
+    tutor.post("/sign-in", data={"email": world.tutor_a.user.email, "password": PASSWORD})
+    token = re.search(
+        r'name="csrf_token" type="hidden" value="([^"]+)"', tutor.get(page).get_data(as_text=True)
+    )[1]
+    with tutor.session_transaction() as session:
+        session.clear()  # the session expired while the tutor wrote
+    comment = "Who chairs the second meeting? Ask the carers."
+    posted = tutor.post(
+        world.url(f"/{initiative.id}/updates/{first.id}/comments"),
+        data={"body": comment, "csrf_token": token},
+    )
+    assert posted.status_code == 302
+    assert posted.headers["Location"] == f"/sign-in?next={page}"
+    signed_in = tutor.post(
+        posted.headers["Location"],
+        data={"email": world.tutor_a.user.email, "password": PASSWORD},
+    )
+    assert signed_in.headers["Location"] == page
+    landed = tutor.get(page)
+    assert landed.status_code == 200  # the initiative page, not the POST-only address
+    text = landed.get_data(as_text=True)
+    assert re.search(rf'<textarea[^>]*id="body-{first.id}"[^>]*>\s*{re.escape(comment)}', text)
+    assert re.search(rf'<textarea[^>]*id="body-{second.id}"[^>]*>\s*</textarea>', text)
+    assert "this text was not saved" in text
