@@ -194,7 +194,12 @@ MATRIX: dict[str, Route] = {
     "evaluation.codebook": Route(cohort(), STAFF),
     "evaluation.edit_theme": Route(cohort(theme_id="theme"), STAFF),
     "evaluation.texts": Route(cohort(), STAFF),
-    "evaluation.code_text": Route(cohort(source="victim_source"), STAFF),
+    # A coder reads a text only where their role reads it elsewhere: the victim's
+    # reflection is their own group tutor's to read (and the lead's: it is consented).
+    "evaluation.code_text": Route(
+        cohort(source="victim_source"),
+        expect(tutor_other=404, tutor=ALLOWED, lead=ALLOWED, admin=ALLOWED),
+    ),
     "evaluation.themes": Route(cohort(), STAFF),
     "evaluation.theme_chart": Route(cohort(key="theme_chart"), STAFF),
     # A coding is removed by its own coder only (the tutor made this one).

@@ -59,14 +59,16 @@ def pseudonyms(cohort_id: int, membership_ids) -> dict[int, str]:
 # -- codable texts ----------------------------------------------------------------------
 
 
-def codable_texts(cohort: Cohort, sources=None) -> dict[str, CodableText]:
-    """The cohort's codable texts by source key, from every enabled plugin."""
+def codable_texts(cohort: Cohort, sources=None, reader=None) -> dict[str, CodableText]:
+    """The cohort's codable texts by source key, from every enabled plugin, as `reader`
+    (a membership; None for figures and admins) may read them: each plugin applies its
+    own visibility rule, so a tutor codes only what they read elsewhere."""
     manager = current_app.extensions["lms"]
     wanted = None if sources is None else set(sources)
     if wanted is not None and not wanted:
         return {}
     texts: dict[str, CodableText] = {}
-    for result in manager.hook.lms_codable_texts(cohort=cohort, sources=wanted):
+    for result in manager.hook.lms_codable_texts(cohort=cohort, sources=wanted, reader=reader):
         for item in result or []:
             if not isinstance(item, CodableText) or not SOURCE_PATTERN.match(item.source):
                 continue
@@ -75,10 +77,10 @@ def codable_texts(cohort: Cohort, sources=None) -> dict[str, CodableText]:
     return texts
 
 
-def codable_text(cohort: Cohort, source: str) -> CodableText | None:
+def codable_text(cohort: Cohort, source: str, reader=None) -> CodableText | None:
     if not SOURCE_PATTERN.match(source or ""):
         return None
-    return codable_texts(cohort, [source]).get(source)
+    return codable_texts(cohort, [source], reader).get(source)
 
 
 # -- the codebook -----------------------------------------------------------------------
@@ -178,12 +180,13 @@ def add_coding(
     theme_ids: list[int],
     start: int | None = None,
     end: int | None = None,
+    reader=None,
 ) -> Coding:
     """Code a passage of a codable text with themes of the cohort's programme.
 
     The passage is given as its words (which must occur in the text) or as a span
     (start and end character offsets). Nothing is stored if anything is wrong."""
-    text = codable_text(cohort, source)
+    text = codable_text(cohort, source, reader)
     if text is None:
         raise LookupError(source)
     problems: dict[str, str] = {}
@@ -253,14 +256,14 @@ def codings_of(cohort: Cohort, source: str | None = None) -> list[Coding]:
     return list(db.session.scalars(query))
 
 
-def current_excerpts(cohort: Cohort, source: str | None = None) -> list[CodedExcerpt]:
+def current_excerpts(cohort: Cohort, source: str | None = None, reader=None) -> list[CodedExcerpt]:
     """Codings whose source is still codable and unchanged, with their words.
 
     A fixed number of queries: the codebook (so parents of sub-themes are in the
     identity map), the codings with their themes, and the hook for just those sources."""
     themes_of(cohort.programme)
     codings = codings_of(cohort, source)
-    texts = codable_texts(cohort, {c.source for c in codings})
+    texts = codable_texts(cohort, {c.source for c in codings}, reader)
     excerpts = []
     for coding in codings:
         text = texts.get(coding.source)

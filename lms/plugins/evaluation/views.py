@@ -75,11 +75,11 @@ def theme_chart(key):
     # Coders see the theme figures (not the rest of the dashboard): only theme charts here.
     if not key.startswith("themes-"):
         abort(404)
-    return _chart(key)
+    return _chart(key, g.membership)
 
 
-def _chart(key: str):
-    report = figures.build_report(g.cohort, figures.parts_for_chart(key))
+def _chart(key: str, reader=None):
+    report = figures.build_report(g.cohort, figures.parts_for_chart(key), reader)
     table = report.table(key)
     if table is None or not table.chart:
         abort(404)
@@ -214,6 +214,14 @@ def _save_theme(form: ThemeForm, theme) -> bool:
     return True
 
 
+def _texts_viewed(where: str, shown: int, **details) -> None:
+    """Coders read other people's words: the audit log says who, where and how many."""
+    audit.record(
+        "evaluation_texts.viewed", current_user, cohort=g.cohort, page=where, shown=shown, **details
+    )
+    db.session.commit()
+
+
 # -- coding ----------------------------------------------------------------------------------
 
 
@@ -221,14 +229,16 @@ def _save_theme(form: ThemeForm, theme) -> bool:
 @requires(CODE)
 def texts():
     found = sorted(
-        coding.codable_texts(g.cohort).values(), key=lambda t: (t.week or 0, t.label, t.source)
+        coding.codable_texts(g.cohort, reader=g.membership).values(),
+        key=lambda t: (t.week or 0, t.label, t.source),
     )
     page = max(1, request.args.get("page", 1, type=int))
     pages = max(1, -(-len(found) // TEXTS_PER_PAGE))
     shown = found[(page - 1) * TEXTS_PER_PAGE : page * TEXTS_PER_PAGE]
     counts = {}
-    for item in coding.current_excerpts(g.cohort):
+    for item in coding.current_excerpts(g.cohort, reader=g.membership):
         counts[item.text.source] = counts.get(item.text.source, 0) + 1
+    _texts_viewed("texts", len(shown), page_number=page)
     return render_template(
         "evaluation/texts.html",
         cohort=g.cohort,
@@ -244,7 +254,7 @@ def texts():
 @bp.route("/cohorts/<slug>/evaluation/texts/<source>", methods=["GET", "POST"])
 @requires(CODE)
 def code_text(source):
-    text = coding.codable_text(g.cohort, source)
+    text = coding.codable_text(g.cohort, source, g.membership)
     if text is None:
         abort(404)
     entries = coding.codebook(g.cohort.programme)
@@ -260,6 +270,7 @@ def code_text(source):
                 form.theme_ids(),
                 start=form.start.data,
                 end=form.end.data,
+                reader=g.membership,
             )
         except coding.Problems as problems:
             db.session.rollback()
@@ -269,12 +280,13 @@ def code_text(source):
             db.session.commit()
             flash("Passage coded")
             return redirect(url_for(".code_text", slug=g.cohort.slug, source=source))
+    _texts_viewed("text", 1, source=source)
     page = render_template(
         "evaluation/code.html",
         cohort=g.cohort,
         text=text,
         author=coding.pseudonym(g.cohort.id, text.membership_id),
-        excerpts=coding.current_excerpts(g.cohort, source),
+        excerpts=coding.current_excerpts(g.cohort, source, g.membership),
         entries=entries,
         form=form,
         delete_form=DeleteForm(),
@@ -299,5 +311,6 @@ def delete_coding(coding_id):
 @bp.route("/cohorts/<slug>/evaluation/themes")
 @requires(CODE)
 def themes():
-    report = figures.build_report(g.cohort, ("themes",))
+    report = figures.build_report(g.cohort, ("themes",), g.membership)
+    _texts_viewed("themes", len(report.excerpt_rows))
     return render_template("evaluation/themes.html", cohort=g.cohort, report=report)

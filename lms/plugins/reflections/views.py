@@ -18,6 +18,7 @@ from flask import (
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
+from lms.core import audit
 from lms.core.cohorts import active_members
 from lms.core.curriculum import render_markdown
 from lms.core.curriculum_loader import programme
@@ -309,6 +310,16 @@ def queue(slug: str):
 
 def _entry_page(entry, form=None, status=200):
     version = services.version_of(entry, entry.submitted_version)
+    # Every time a tutor is shown someone's words, the log says so (README, audit).
+    audit.record(
+        "reflection.viewed",
+        current_user,
+        subject=entry.membership.user,
+        cohort=g.cohort,
+        entry=entry.id,
+        week=entry.week,
+    )
+    db.session.commit()
     return render_template(
         "reflections/review_entry.html",
         cohort=g.cohort,
