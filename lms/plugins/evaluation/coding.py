@@ -92,17 +92,17 @@ class CodebookTheme:
     subthemes: list[Theme] = field(default_factory=list)
 
 
-def themes_of(programme: str) -> list[Theme]:
-    """Every theme and sub-theme of a programme (one query; parents come from the map)."""
+def themes_of(cohort: Cohort) -> list[Theme]:
+    """Every theme and sub-theme of a cohort (one query; parents come from the map)."""
     return list(
         db.session.scalars(
-            select(Theme).where(Theme.programme == programme).order_by(Theme.name, Theme.id)
+            select(Theme).where(Theme.cohort_id == cohort.id).order_by(Theme.name, Theme.id)
         )
     )
 
 
-def codebook(programme: str) -> list[CodebookTheme]:
-    themes = themes_of(programme)
+def codebook(cohort: Cohort) -> list[CodebookTheme]:
+    themes = themes_of(cohort)
     entries = {t.id: CodebookTheme(t) for t in themes if t.parent_id is None}
     for theme in themes:
         if theme.parent_id is not None and theme.parent_id in entries:
@@ -111,14 +111,14 @@ def codebook(programme: str) -> list[CodebookTheme]:
 
 
 def save_theme(
-    programme: str,
+    cohort: Cohort,
     name: str,
     definition: str,
     example: str,
     parent_id: int | None,
     theme: Theme | None = None,
 ) -> Theme:
-    """Add a theme (or sub-theme) to a programme's codebook, or change one."""
+    """Add a theme (or sub-theme) to a cohort's codebook, or change one."""
     name = " ".join((name or "").split())
     problems: dict[str, str] = {}
     if not name:
@@ -128,14 +128,14 @@ def save_theme(
     parent = None
     if parent_id:
         parent = db.session.get(Theme, parent_id)
-        if parent is None or parent.programme != programme or parent.parent_id is not None:
+        if parent is None or parent.cohort_id != cohort.id or parent.parent_id is not None:
             problems["parent"] = "Choose a theme from the list"
         elif theme is not None and (parent.id == theme.id or theme.children):
             problems["parent"] = "A theme with sub-themes cannot become a sub-theme"
     if "name" not in problems:
         clash = db.session.scalar(
             select(Theme.id).where(
-                Theme.programme == programme,
+                Theme.cohort_id == cohort.id,
                 func.lower(Theme.name) == name.lower(),
                 Theme.parent_id.is_(None) if parent is None else Theme.parent_id == parent.id,
             )
@@ -145,7 +145,7 @@ def save_theme(
     if problems:
         raise Problems(problems)
     if theme is None:
-        theme = Theme(programme=programme)
+        theme = Theme(cohort_id=cohort.id)
         db.session.add(theme)
     theme.name, theme.parent = name, parent
     theme.definition, theme.example = (definition or "").strip(), (example or "").strip()
@@ -153,9 +153,38 @@ def save_theme(
     return theme
 
 
-def theme_in(programme: str, theme_id: int) -> Theme | None:
+def theme_in(cohort: Cohort, theme_id: int) -> Theme | None:
     theme = db.session.get(Theme, theme_id)
-    return theme if theme is not None and theme.programme == programme else None
+    return theme if theme is not None and theme.cohort_id == cohort.id else None
+
+
+def copy_codebook(source: Cohort, target: Cohort) -> list[Theme]:
+    """Copy `source`'s themes into `target`'s codebook: those it lacks (by name, at the
+    same level); the target's own themes stay as they are. Returns the new themes."""
+    tops = {entry.theme.name.lower(): entry for entry in codebook(target)}
+    added: list[Theme] = []
+
+    def copy(theme: Theme, parent: Theme | None) -> Theme:
+        new = Theme(
+            cohort_id=target.id,
+            name=theme.name,
+            definition=theme.definition,
+            example=theme.example,
+            parent=parent,
+        )
+        db.session.add(new)
+        added.append(new)
+        return new
+
+    for entry in codebook(source):
+        found = tops.get(entry.theme.name.lower())
+        parent = found.theme if found else copy(entry.theme, None)
+        have = {sub.name.lower() for sub in found.subthemes} if found else set()
+        for sub in entry.subthemes:
+            if sub.name.lower() not in have:
+                copy(sub, parent)
+    db.session.flush()
+    return added
 
 
 # -- coding -----------------------------------------------------------------------------
@@ -182,7 +211,7 @@ def add_coding(
     end: int | None = None,
     reader=None,
 ) -> Coding:
-    """Code a passage of a codable text with themes of the cohort's programme.
+    """Code a passage of a codable text with themes of the cohort's codebook.
 
     The passage is given as its words (which must occur in the text) or as a span
     (start and end character offsets). Nothing is stored if anything is wrong."""
@@ -202,7 +231,7 @@ def add_coding(
             problems["excerpt"] = "The start and end must mark a passage of the text"
     else:
         problems["excerpt"] = "Enter the passage you want to code"
-    available = {t.id: t for t in themes_of(cohort.programme)}
+    available = {t.id: t for t in themes_of(cohort)}
     chosen = [available[i] for i in dict.fromkeys(theme_ids) if i in available]
     if not chosen:
         problems["themes"] = "Choose at least one theme"
@@ -261,7 +290,7 @@ def current_excerpts(cohort: Cohort, source: str | None = None, reader=None) -> 
 
     A fixed number of queries: the codebook (so parents of sub-themes are in the
     identity map), the codings with their themes, and the hook for just those sources."""
-    themes_of(cohort.programme)
+    themes_of(cohort)
     codings = codings_of(cohort, source)
     texts = codable_texts(cohort, {c.source for c in codings}, reader)
     excerpts = []

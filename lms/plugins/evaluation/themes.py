@@ -47,7 +47,7 @@ def phase_of(week: int | None, course_phases) -> str:
 def theme_tables(cohort: Cohort, report, reader=None) -> list:
     from lms.plugins.evaluation.figures import Table
 
-    entries = codebook(cohort.programme)
+    entries = codebook(cohort)
     if not entries:
         report.missing["themes"].append(
             "The codebook has no themes yet: leads and tutors add them on the codebook page."

@@ -15,12 +15,13 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from lms.core import audit
-from lms.core.permissions import requires, signed_in
+from lms.core.permissions import can, requires, signed_in
 from lms.extensions import db
 from lms.plugins.evaluation import charts, coding, exports, figures
-from lms.plugins.evaluation.forms import CodingForm, DeleteForm, ThemeForm
+from lms.plugins.evaluation.forms import CodingForm, CopyCodebookForm, DeleteForm, ThemeForm
 
 VIEW, CODE = "evaluation.view", "evaluation.code"
 TEXTS_PER_PAGE = 50
@@ -169,25 +170,57 @@ def compare():
 @bp.route("/cohorts/<slug>/evaluation/codebook", methods=["GET", "POST"])
 @requires(CODE)
 def codebook():
-    entries = coding.codebook(g.cohort.programme)
+    entries = coding.codebook(g.cohort)
     form = ThemeForm()
     form.set_parents(entries)
     if form.validate_on_submit() and _save_theme(form, None):
         return redirect(url_for(".codebook", slug=g.cohort.slug))
-    page = render_template("evaluation/codebook.html", cohort=g.cohort, entries=entries, form=form)
+    page = render_template(
+        "evaluation/codebook.html",
+        cohort=g.cohort,
+        entries=entries,
+        form=form,
+        can_copy=can(current_user, VIEW, g.membership),
+    )
+    return page, 400 if form.errors else 200
+
+
+@bp.route("/cohorts/<slug>/evaluation/codebook/copy", methods=["GET", "POST"])
+@requires(VIEW)
+def copy_codebook():
+    from lms.plugins.evaluation.compare import comparable_cohorts
+
+    others = [c for c in comparable_cohorts(current_user) if c.id != g.cohort.id]
+    form = CopyCodebookForm()
+    form.source.choices = [SelectChoice(c.slug, c.name) for c in others]
+    if form.validate_on_submit():
+        source = next(c for c in others if c.slug == form.source.data)
+        added = coding.copy_codebook(source, g.cohort)
+        audit.record(
+            "codebook.changed",
+            current_user,
+            cohort=g.cohort,
+            change="copied",
+            source_cohort=source.slug,
+            added=[theme.full_name for theme in added],
+        )
+        db.session.commit()
+        flash(f"{len(added)} themes copied from {source.name}.")
+        return redirect(url_for(".codebook", slug=g.cohort.slug))
+    page = render_template("evaluation/copy_codebook.html", cohort=g.cohort, form=form)
     return page, 400 if form.errors else 200
 
 
 @bp.route("/cohorts/<slug>/evaluation/codebook/<int:theme_id>", methods=["GET", "POST"])
 @requires(CODE)
 def edit_theme(theme_id):
-    theme = coding.theme_in(g.cohort.programme, theme_id)
+    theme = coding.theme_in(g.cohort, theme_id)
     if theme is None:
         abort(404)
     form = ThemeForm(obj=theme if request.method == "GET" else None)
     if request.method == "GET":
         form.parent.data = str(theme.parent_id or "")
-    form.set_parents(coding.codebook(g.cohort.programme), exclude=theme.id)
+    form.set_parents(coding.codebook(g.cohort), exclude=theme.id)
     if form.validate_on_submit() and _save_theme(form, theme):
         return redirect(url_for(".codebook", slug=g.cohort.slug))
     page = render_template("evaluation/theme.html", cohort=g.cohort, theme=theme, form=form)
@@ -195,9 +228,10 @@ def edit_theme(theme_id):
 
 
 def _save_theme(form: ThemeForm, theme) -> bool:
+    before = None if theme is None else _theme_facts(theme)
     try:
         saved = coding.save_theme(
-            g.cohort.programme,
+            g.cohort,
             form.name.data,
             form.definition.data,
             form.example.data,
@@ -209,9 +243,27 @@ def _save_theme(form: ThemeForm, theme) -> bool:
         for name, message in problems.problems.items():
             getattr(form, name).errors = [message]
         return False
+    # A codebook is part of a cohort's analysis: who changed what is on the record.
+    audit.record(
+        "codebook.changed",
+        current_user,
+        cohort=g.cohort,
+        change="added" if before is None else "changed",
+        theme=saved.id,
+        before=before,
+        after=_theme_facts(saved),
+    )
     db.session.commit()
     flash(f"Theme saved: {saved.full_name}")
     return True
+
+
+def _theme_facts(theme) -> dict:
+    return {
+        "name": theme.full_name,
+        "definition": theme.definition,
+        "example": theme.example,
+    }
 
 
 def _texts_viewed(where: str, shown: int, **details) -> None:
@@ -257,7 +309,7 @@ def code_text(source):
     text = coding.codable_text(g.cohort, source, g.membership)
     if text is None:
         abort(404)
-    entries = coding.codebook(g.cohort.programme)
+    entries = coding.codebook(g.cohort)
     form = CodingForm()
     form.set_themes(entries)
     if form.validate_on_submit():
