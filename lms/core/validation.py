@@ -6,9 +6,15 @@ Each check returns a message (a sentence fragment after the field's label) or No
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from functools import cache
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+# Unicode's control characters (category Cc): C0, DEL and C1. A pattern, not a loop
+# over characters: a national roster has a million characters to check.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 # The columns these values are stored in (PostgreSQL refuses longer values).
 LIMITS = {
@@ -27,7 +33,7 @@ def text_problem(value: str, limit: int) -> str | None:
     """Too long, a control character (CR and LF included), or a spreadsheet formula."""
     if len(value) > limit:
         return f"must be {limit} characters or fewer (it has {len(value)})"
-    if any(unicodedata.category(ch) == "Cc" for ch in value):
+    if _CONTROL.search(value):
         return "must not contain line breaks, tabs or other control characters"
     if value.startswith(FORMULA_START):
         # A spreadsheet would run it as a formula when a lead opens an export.
@@ -48,19 +54,26 @@ def email_problem(value: str) -> tuple[str, str | None]:
     """(normalised email, None) or (value, message). Refuses lookalikes: letters before
     the @ must be plain ASCII, and no part of the domain may mix writing systems or use
     full-width forms (so a Cyrillic "а" cannot pass for a Latin "a")."""
-    # Imported on use: email_validator compiles large regular expressions at import.
-    from email_validator import EmailNotValidError, validate_email
-
+    EmailNotValidError, validate_email = _email_validator()
     if len(value) > LIMITS["email"]:
         return value, f"must be {LIMITS['email']} characters or fewer"
-    if unicodedata.normalize("NFKC", value) != unicodedata.normalize("NFC", value):
+    plain = value.isascii()  # nearly every address: no look-alike checks needed
+    if not plain and unicodedata.normalize("NFKC", value) != unicodedata.normalize("NFC", value):
         return value, "contains full-width or other look-alike characters: type it again"
     try:
         # allow_smtputf8=False: only ASCII before the @ (no look-alike mailboxes).
         found = validate_email(value, check_deliverability=False, allow_smtputf8=False)
     except EmailNotValidError as error:
         return value, f"{value!r} is not a valid email: {error}"
-    for label in value.rsplit("@", 1)[1].split("."):
+    for label in () if plain else value.rsplit("@", 1)[1].split("."):
         if len(_scripts(label)) > 1:
             return value, f"{value!r} mixes alphabets in {label!r}: type it again"
     return found.normalized.strip().lower(), None
+
+
+@cache
+def _email_validator():
+    # Imported on first use: email_validator compiles large regular expressions.
+    from email_validator import EmailNotValidError, validate_email
+
+    return EmailNotValidError, validate_email
