@@ -267,7 +267,10 @@ def _theme_facts(theme) -> dict:
 
 
 def _texts_viewed(where: str, shown: int, **details) -> None:
-    """Coders read other people's words: the audit log says who, where and how many."""
+    """Coders read other people's words: the audit log says who, where and how many.
+    On opening a page (GET): a refused post stores nothing."""
+    if request.method != "GET":
+        return
     audit.record(
         "evaluation_texts.viewed", current_user, cohort=g.cohort, page=where, shown=shown, **details
     )

@@ -310,16 +310,8 @@ def queue(slug: str):
 
 def _entry_page(entry, form=None, status=200):
     version = services.version_of(entry, entry.submitted_version)
-    # Every time a tutor is shown someone's words, the log says so (README, audit).
-    audit.record(
-        "reflection.viewed",
-        current_user,
-        subject=entry.membership.user,
-        cohort=g.cohort,
-        entry=entry.id,
-        week=entry.week,
-    )
-    db.session.commit()
+    if request.method == "GET":
+        _record_reading(entry)
     return render_template(
         "reflections/review_entry.html",
         cohort=g.cohort,
@@ -330,6 +322,20 @@ def _entry_page(entry, form=None, status=200):
         form=form or MessageForm(formdata=None),
         reviewed_form=ReviewedForm(formdata=None),
     ), status
+
+
+def _record_reading(entry) -> None:
+    # Every time a tutor opens someone's words, the log says so (README, audit). A
+    # refused post stores nothing: its text was logged when the page was opened.
+    audit.record(
+        "reflection.viewed",
+        current_user,
+        subject=entry.membership.user,
+        cohort=g.cohort,
+        entry=entry.id,
+        week=entry.week,
+    )
+    db.session.commit()
 
 
 @bp.route("/review/<int:entry_id>", methods=["GET", "POST"])
