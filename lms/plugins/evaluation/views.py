@@ -268,7 +268,8 @@ def _theme_facts(theme) -> dict:
 
 def _texts_viewed(where: str, shown: int, **details) -> None:
     """Coders read other people's words: the audit log says who, where and how many.
-    On opening a page (GET): a refused post stores nothing."""
+    On opening a page (GET), as a refused post stores nothing; called after rendering,
+    as the commit expires what the page used."""
     if request.method != "GET":
         return
     audit.record(
@@ -293,8 +294,7 @@ def texts():
     counts = {}
     for item in coding.current_excerpts(g.cohort, reader=g.membership):
         counts[item.text.source] = counts.get(item.text.source, 0) + 1
-    _texts_viewed("texts", len(shown), page_number=page)
-    return render_template(
+    html = render_template(
         "evaluation/texts.html",
         cohort=g.cohort,
         texts=shown,
@@ -304,6 +304,8 @@ def texts():
         total=len(found),
         pseudonym=lambda text: coding.pseudonym(g.cohort.id, text.membership_id),
     )
+    _texts_viewed("texts", len(shown), page_number=page)
+    return html
 
 
 @bp.route("/cohorts/<slug>/evaluation/texts/<source>", methods=["GET", "POST"])
@@ -335,7 +337,6 @@ def code_text(source):
             db.session.commit()
             flash("Passage coded")
             return redirect(url_for(".code_text", slug=g.cohort.slug, source=source))
-    _texts_viewed("text", 1, source=source)
     page = render_template(
         "evaluation/code.html",
         cohort=g.cohort,
@@ -346,6 +347,7 @@ def code_text(source):
         form=form,
         delete_form=DeleteForm(),
     )
+    _texts_viewed("text", 1, source=source)
     return page, 400 if form.errors else 200
 
 
@@ -367,5 +369,6 @@ def delete_coding(coding_id):
 @requires(CODE)
 def themes():
     report = figures.build_report(g.cohort, ("themes",), g.membership)
+    page = render_template("evaluation/themes.html", cohort=g.cohort, report=report)
     _texts_viewed("themes", len(report.excerpt_rows))
-    return render_template("evaluation/themes.html", cohort=g.cohort, report=report)
+    return page

@@ -310,9 +310,7 @@ def queue(slug: str):
 
 def _entry_page(entry, form=None, status=200):
     version = services.version_of(entry, entry.submitted_version)
-    if request.method == "GET":
-        _record_reading(entry)
-    return render_template(
+    page = render_template(
         "reflections/review_entry.html",
         cohort=g.cohort,
         entry=entry,
@@ -321,7 +319,10 @@ def _entry_page(entry, form=None, status=200):
         thread=review.thread_of(entry),
         form=form or MessageForm(formdata=None),
         reviewed_form=ReviewedForm(formdata=None),
-    ), status
+    )
+    if request.method == "GET":
+        _record_reading(entry)  # after rendering: the commit expires what the page used
+    return page, status
 
 
 def _record_reading(entry) -> None:
