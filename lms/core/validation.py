@@ -60,6 +60,14 @@ def email_problem(value: str) -> tuple[str, str | None]:
     plain = value.isascii()  # nearly every address: no look-alike checks needed
     if not plain and unicodedata.normalize("NFKC", value) != unicodedata.normalize("NFC", value):
         return value, "contains full-width or other look-alike characters: type it again"
+    local = value.rpartition("@")[0]
+    if not plain and not local.isascii():
+        odd = next(ch for ch in local if not ch.isascii())
+        name = unicodedata.name(odd, "an unnamed character").lower()
+        return value, (
+            f"{value!r} has {odd!r} ({name}) before the @: only plain ASCII letters, digits "
+            "and punctuation are accepted there, so no look-alike address can be made"
+        )
     try:
         # allow_smtputf8=False: only ASCII before the @ (no look-alike mailboxes).
         found = validate_email(value, check_deliverability=False, allow_smtputf8=False)
