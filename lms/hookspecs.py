@@ -154,8 +154,14 @@ def lms_member_joined(membership):
 
 
 @hookspec
-def lms_codable_texts(cohort, sources):
+def lms_codable_texts(cohort, sources, reader):
     """Return the `lms.contracts.CodableText`s of `cohort` that may be coded thematically.
+
+    `reader` is who will read the words: None for the programme's own figures and the
+    lead's report (consented content), or a `Membership` of the cohort. A lead reads
+    all consented content; a tutor only what the plugin shows that tutor elsewhere (the
+    reflections plugin: their own group's shared, submitted entries); anyone else,
+    nothing. The plugin applies its own visibility rule, so it is written once.
 
     Only text its author consented to evaluation use: e.g. submitted reflection answers
     with both the entry's and the membership's evaluation consent, and free-text survey

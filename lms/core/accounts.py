@@ -90,15 +90,31 @@ def _link(endpoint: str, token: str) -> str:
 
 
 def send_invitation(user: User, cohort_name: str | None = None) -> None:
+    send_invitations([user], cohort_name)
+
+
+def send_invitations(users, cohort_name: str | None = None) -> None:
+    """Invite people to set a password. `users` need only an id, email, given name and
+    session token (a roster import passes them as plain data, after its commit)."""
     days = current_app.config["INVITATION_MAX_AGE_DAYS"]
     joining = f" to join {cohort_name}" if cohort_name else ""
-    mail.send(
-        user.email,
-        "You are invited to Involving People",
-        f"Hello {user.given_name or 'there'},\n\n"
-        f"You have been invited{joining}. Set your password here:\n"
-        f"{_link('auth.accept_invitation', make_token(user, INVITATION))}\n\n"
-        f"The link works once and expires in {days} days.",
+    # The link and the signer are made once, not once per person (a national roster).
+    before, after = _link("auth.accept_invitation", "-token-").rsplit("-token-", 1)
+    signer = _serializer(INVITATION)
+    mail.send_all(
+        [
+            mail.Message(
+                user.email,
+                "You are invited to Involving People",
+                f"Hello {user.given_name or 'there'},\n\n"
+                f"You have been invited{joining}. Set your password here:\n"
+                + before
+                + signer.dumps({"user": user.id, "session": user.session_token})
+                + after
+                + f"\n\nThe link works once and expires in {days} days.",
+            )
+            for user in users
+        ]
     )
 
 

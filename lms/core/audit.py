@@ -7,8 +7,6 @@ database itself refuses UPDATE and DELETE on the table (see migration 0008).
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from datetime import datetime
 
@@ -17,10 +15,13 @@ from sqlalchemy import ForeignKey, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.core.models import Cohort, User, utcnow
+from lms.core.spreadsheets import csv_text
 from lms.extensions import db
 
 ACTIONS = {
     "reflection.viewed": "Viewed another person's reflection",
+    "evaluation_texts.viewed": "Viewed others' texts for thematic coding",
+    "codebook.changed": "Changed a cohort's codebook",
     "data.exported": "Exported data",
     "personal_data.downloaded": "Downloaded their own personal data",
     "role.changed": "Changed a member's role or details",
@@ -96,25 +97,21 @@ def recent_events(limit: int = 200, action: str | None = None) -> list[AuditEven
 
 
 def events_csv() -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(
-        ["id", "at", "actor_id", "action", "subject_user_id", "cohort_id", "details", "ip"]
+    header = ["id", "at", "actor_id", "action", "subject_user_id", "cohort_id", "details", "ip"]
+    rows = (
+        [
+            event.id,
+            event.at.isoformat(timespec="seconds"),
+            event.actor_id or "",
+            event.action,
+            event.subject_user_id or "",
+            event.cohort_id or "",
+            event.details,
+            event.ip_address,
+        ]
+        for event in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id))
     )
-    for event in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)):
-        writer.writerow(
-            [
-                event.id,
-                event.at.isoformat(timespec="seconds"),
-                event.actor_id or "",
-                event.action,
-                event.subject_user_id or "",
-                event.cohort_id or "",
-                event.details,
-                event.ip_address,
-            ]
-        )
-    return buffer.getvalue()
+    return csv_text([header, *rows])
 
 
 # The database refuses changes to the log, whatever the application does.

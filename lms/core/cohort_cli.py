@@ -87,13 +87,12 @@ def roster_group() -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @with_appcontext
 def roster_import(slug: str, file: str) -> None:
-    from lms.core.accounts import send_invitation
+    from lms.core.accounts import send_invitations
     from lms.core.cohorts import cohort_by_slug
     from lms.core.roster import RosterInvalid, apply_roster, parse_roster
 
-    cohort = cohort_by_slug(slug)
-    if cohort is None:
-        raise click.ClickException(f"no cohort called {slug}")
+    # The file is checked before the first query: a CLI transaction takes the write
+    # lock when it begins, and others' saves must not wait for the checking.
     try:
         rows = parse_roster(Path(file).read_bytes())
     except RosterInvalid as invalid:
@@ -101,6 +100,10 @@ def roster_import(slug: str, file: str) -> None:
         for error in invalid.errors:
             click.echo(f"  {file}:{error}", err=True)
         raise SystemExit(1) from None
+    cohort = cohort_by_slug(slug)
+    if cohort is None:
+        raise click.ClickException(f"no cohort called {slug}")
+    name = cohort.name
     with click.progressbar(
         length=len(rows), label="Importing", file=click.get_text_stream("stderr")
     ) as bar:
@@ -122,8 +125,7 @@ def roster_import(slug: str, file: str) -> None:
         unchanged=len(result.unchanged),
     )
     db.session.commit()
-    for user in result.invited:
-        send_invitation(user, cohort.name)
+    send_invitations(result.invited, name)  # after the commit: outside the write lock
     click.echo(
         f"{len(result.added)} added, {len(result.updated)} updated, "
         f"{len(result.unchanged)} unchanged; {len(result.invited)} invitations sent."

@@ -32,6 +32,20 @@ from wtforms.validators import InputRequired, Length, Optional, Regexp
 from lms.contracts import ROLE_NAMES, ROLES
 from lms.core.models import SECTORS
 from lms.core.schedule import WEEKDAYS
+from lms.core.validation import LIMITS, text_problem
+
+
+class SafeText:
+    """The shared rule for typed names (`lms.core.validation`), next to the field."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+
+    def __call__(self, form, field):
+        problem = text_problem((field.data or "").strip(), self.limit)
+        if problem:
+            raise ValidationError(f"{field.label.text} {problem}")
+
 
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d %m %Y")
 
@@ -107,7 +121,7 @@ class CohortForm(ScheduleForm):
         widget=GovTextInput(),
         validators=[
             InputRequired(message="Enter a name for the cohort"),
-            Length(max=120, message="Cohort name must be 120 characters or fewer"),
+            SafeText(LIMITS["cohort_name"]),
         ],
     )
     slug = StringField(
@@ -143,18 +157,18 @@ class MemberForm(FlaskForm):
     organisation = StringField(
         "Organisation",
         widget=GovTextInput(),
-        validators=[Length(max=200, message="Organisation must be 200 characters or fewer")],
+        validators=[SafeText(LIMITS["organisation"])],
     )
     job_title = StringField(
         "Job title",
         widget=GovTextInput(),
-        validators=[Length(max=200, message="Job title must be 200 characters or fewer")],
+        validators=[SafeText(LIMITS["job_title"])],
     )
     area = StringField(
         "Area",
         widget=GovTextInput(),
         description="For example, a health and social care partnership",
-        validators=[Length(max=200, message="Area must be 200 characters or fewer")],
+        validators=[SafeText(LIMITS["area"])],
     )
     tutor_group = SelectField("Tutor group", widget=GovSelect(), choices=[])
     lived_experience = BooleanField(
@@ -170,7 +184,7 @@ class TutorGroupForm(FlaskForm):
         widget=GovTextInput(),
         validators=[
             InputRequired(message="Enter a name for the group"),
-            Length(max=60, message="Group name must be 60 characters or fewer"),
+            SafeText(LIMITS["tutor_group"]),
         ],
     )
     submit = SubmitField("Add group", widget=GovSubmitInput())

@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 
 from lms.core import audit, progress
 from lms.core import cohorts as cohort_service
-from lms.core.accounts import send_invitation
+from lms.core.accounts import send_invitations
 from lms.core.clock import today
 from lms.core.cohort_forms import (
     CohortForm,
@@ -264,11 +264,16 @@ def group(group_id: int):
 @requires("cohorts.manage")
 def roster():
     cohort = g.cohort
+    slug, name = cohort.slug, cohort.name
     form = RosterUploadForm()
     row_errors = []
     if form.validate_on_submit():
+        data = form.roster.data.read(10 * 1024 * 1024 + 1)
+        # A post's transaction holds the write lock from its first query: end it, so
+        # that others' saves do not wait while the file is checked.
+        db.session.commit()
         try:
-            rows = parse_roster(form.roster.data.read(10 * 1024 * 1024 + 1))
+            rows = parse_roster(data)
             result = apply_roster(cohort, rows, by=current_user)
             if result.invited:
                 base_url()  # no member without their invitation: refuse before committing
@@ -290,14 +295,13 @@ def roster():
                 unchanged=len(result.unchanged),
             )
             db.session.commit()
-            for user in result.invited:
-                send_invitation(user, cohort.name)
+            send_invitations(result.invited, name)  # after the commit: outside the lock
             flash(
                 f"Roster imported: {len(result.added)} added, {len(result.updated)} updated, "
                 f"{len(result.unchanged)} unchanged; {len(result.invited)} invitations sent."
                 + _consent_note(result)
             )
-            return redirect(url_for("cohorts.members", slug=cohort.slug))
+            return redirect(url_for("cohorts.members", slug=slug))
     status = 400 if form.errors else 200
     return render_template(
         "cohorts/roster.html", cohort=cohort, form=form, row_errors=row_errors

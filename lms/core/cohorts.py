@@ -13,6 +13,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 from lms.core.curriculum_loader import programme as load_programme
 from lms.core.models import Cohort, CohortBreak, Membership, TutorGroup, User
 from lms.core.schedule import WEEKDAYS, Position, Schedule, ScheduleProblem, build_schedule
+from lms.core.validation import LIMITS, text_problem
 from lms.extensions import db
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -41,6 +42,8 @@ def check_plan(plan: CohortPlan, existing: Cohort | None = None) -> Schedule:
     problems: list[tuple[str, str]] = []
     if not plan.name.strip():
         problems.append(("name", "Enter a name for the cohort"))
+    elif problem := text_problem(plan.name.strip(), LIMITS["cohort_name"]):
+        problems.append(("name", f"The cohort name {problem}"))
     if not SLUG_PATTERN.match(plan.slug):
         problems.append(
             ("slug", "The short name must use only lower-case letters, numbers and hyphens")
@@ -198,12 +201,14 @@ def memberships_of(user: User) -> list[Membership]:
 
 
 def update_membership(membership: Membership, *, withdrawn: bool, **fields) -> None:
-    """Change a member's details; withdrawing keeps everything they recorded."""
+    """Change a member's details; withdrawing keeps everything they recorded. An erased
+    person stays withdrawn: they cannot come back as a nameless active member."""
     from lms.core.models import utcnow
+    from lms.core.privacy import is_erased
 
     for key, value in fields.items():
         setattr(membership, key, value)
     if withdrawn and membership.withdrawn_at is None:
         membership.withdrawn_at = utcnow()
-    elif not withdrawn:
+    elif not withdrawn and not is_erased(membership.user):
         membership.withdrawn_at = None

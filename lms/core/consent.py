@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from lms.core import audit, disclosure
 from lms.core.curriculum import REQUIRED_PURPOSES, ConsentPurpose, ParticipantInformation
@@ -100,6 +101,59 @@ def record_for_every_purpose(
     """One answer for all purposes: what a single yes/no on a paper form means."""
     purposes = information(membership.cohort).purposes
     return record(membership, {p.id: given for p in purposes}, by=by, source=source)
+
+
+def record_for_many(
+    cohort: Cohort, given: dict[int, bool], *, by: User | None, source: str
+) -> list[int]:
+    """One answer for every purpose, for many members of `cohort` at once (membership id
+    -> given): a roster of paper forms. The same rules and audit as `record`, in a fixed
+    number of queries. Members who have left are passed over (their answers stand).
+    Returns the membership ids whose answers changed."""
+    purposes = [p.id for p in information(cohort).purposes]
+    members = {
+        m.id: m
+        for m in db.session.scalars(
+            select(Membership)
+            .options(joinedload(Membership.user))
+            .where(Membership.id.in_(list(given)))
+        )
+        if m.cohort_id == cohort.id and m.is_active
+    }
+    current: dict[tuple[int, str], ConsentAnswer] = {
+        (row.membership_id, row.purpose): row
+        for row in db.session.scalars(
+            select(ConsentAnswer).where(ConsentAnswer.membership_id.in_(list(members)))
+        )
+    }
+    now, changed = utcnow(), []
+    recorded_by = by.id if by is not None else None
+    for membership_id, membership in members.items():
+        answer, touched = given[membership_id], False
+        for purpose in purposes:
+            row = current.get((membership_id, purpose))
+            if row is not None and row.given == answer:
+                continue
+            if row is None:
+                row = ConsentAnswer(membership_id=membership_id, purpose=purpose, given=answer)
+                db.session.add(row)
+            row.given, row.answered_at = answer, now
+            row.recorded_by_id, row.source = recorded_by, source
+            touched = True
+            audit.record(
+                "consent.changed",
+                by,
+                subject=membership.user,
+                cohort=cohort,
+                purpose=purpose,
+                answer="yes" if answer else "no",
+                source=source,
+            )
+        if touched:
+            membership.evaluation_consent = answer
+            changed.append(membership_id)
+    db.session.flush()
+    return changed
 
 
 def withdraw(membership: Membership, *, by: User | None) -> list[str]:

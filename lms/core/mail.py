@@ -31,14 +31,20 @@ def send(
     to: str, subject: str, body: str, html: str | None = None, headers: dict[str, str] | None = None
 ) -> None:
     """Send a plain-text email, with an optional HTML alternative and extra headers."""
+    send_all([Message(to, subject, body, html, dict(headers or {}))])
+
+
+def send_all(messages: list[Message]) -> None:
+    """Send many messages; over SMTP through one connection (a roster's invitations)."""
     backend = current_app.config["MAIL_BACKEND"]
-    message = Message(to, subject, body, html, dict(headers or {}))
     if backend == "memory":
-        outbox().append(message)
+        outbox().extend(messages)
     elif backend == "smtp":
-        _send_smtp(message)
+        if messages:
+            _send_smtp(messages)
     else:
-        log.warning("Email to %s: %s\n\n%s", to, subject, body)
+        for message in messages:
+            log.warning("Email to %s: %s\n\n%s", message.to, message.subject, message.body)
 
 
 def send_after_response(to: str, subject: str, body: str) -> None:
@@ -62,7 +68,7 @@ def send_after_response(to: str, subject: str, body: str) -> None:
         return response
 
 
-def _send_smtp(message: Message) -> None:
+def _email(message: Message) -> EmailMessage:
     config = current_app.config
     email = EmailMessage()
     email["From"] = config["MAIL_FROM"]
@@ -73,6 +79,11 @@ def _send_smtp(message: Message) -> None:
     email.set_content(message.body)
     if message.html:
         email.add_alternative(message.html, subtype="html")
+    return email
+
+
+def _send_smtp(messages: list[Message]) -> None:
+    config = current_app.config
     host, port = config["MAIL_HOST"], int(config["MAIL_PORT"])
     timeout = int(config["MAIL_TIMEOUT"])
     context = ssl.create_default_context()  # verify the server's certificate
@@ -85,4 +96,5 @@ def _send_smtp(message: Message) -> None:
             smtp.starttls(context=context)
         if config["MAIL_USERNAME"]:
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-        smtp.send_message(email)
+        for message in messages:
+            smtp.send_message(_email(message))

@@ -99,6 +99,7 @@ def personal_data_archive(user: User) -> bytes:
 
 def erase_user(user: User, actor: User | None) -> None:
     """Remove or anonymise a user's personal data everywhere; keep aggregates intact.
+    Every membership is withdrawn: an erased person is nobody's active member.
 
     Plugins erase or anonymise their records through `lms_erase_personal_data`; the
     user row stays (so counts and other people's threads still add up) under a
@@ -108,6 +109,9 @@ def erase_user(user: User, actor: User | None) -> None:
     _manager().hook.lms_erase_personal_data(user=user)
     erase_rescued_text(user)
     for membership in user.memberships:
+        # Ends their part everywhere (lists, "falling behind", reminders, figures of
+        # active members) while what they did still counts in the aggregates.
+        membership.withdrawn_at = membership.withdrawn_at or utcnow()
         membership.organisation = ""
         membership.job_title = ""
         membership.area = ""

@@ -8,6 +8,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+from sqlalchemy.exc import OperationalError
 
 from lms.contracts import NavItem
 
@@ -26,6 +27,7 @@ ERROR_PAGES = {
         "Files can be up to {limit_mb} MB. Nothing was saved: go back and send something smaller.",
     ),
     429: ("Too many attempts", "Wait a few minutes, then try again."),
+    503: ("The service is busy", "Wait a moment, then try again."),
     500: (
         "Sorry, there is a problem with the service",
         "Try again later. Nothing you saved has been lost.",
@@ -130,6 +132,27 @@ def register_error_pages(app: Flask) -> None:
     @app.errorhandler(RateLimitExceeded)
     def too_many(error):
         return render_error(429)
+
+    @app.errorhandler(OperationalError)
+    def database_busy(error):
+        # SQLite's busy timeout ran out behind another long write: nothing was saved,
+        # and saying so (503, try again) is the truth; a 500 would be a lie.
+        if "database is locked" not in str(error.orig):
+            raise error
+        from lms.database import write_intent
+        from lms.extensions import db
+
+        db.session.rollback()
+        # The page only reads, which WAL allows while the other write goes on.
+        reading = write_intent.set(False)
+        try:
+            page, status = render_error(
+                503, "Someone else's change is being saved. Nothing of yours was lost: try again."
+            )
+        finally:
+            db.session.rollback()  # end the read, so the next request begins afresh
+            write_intent.reset(reading)
+        return page, status, {"Retry-After": "2"}
 
 
 CSP = (

@@ -64,6 +64,13 @@ def test_a_lead_creates_a_cohort_with_breaks_and_sees_its_schedule(client, login
         ({"slug": "home"}, "slug", "A cohort called home already exists"),
         ({"start_date": ["31", "2", "2026"]}, "start_date", "Not a valid date value"),
         ({"name": ""}, "name", "Enter a name for the cohort"),
+        # Issue 19, item 13: line breaks and over-long names never reach the database.
+        (
+            {"name": "Belfast\r\nBcc: x@example.org"},
+            "name",
+            "Cohort name must not contain line breaks",
+        ),
+        ({"name": "B" * 121}, "name", "Cohort name must be 120 characters or fewer"),
     ],
 )
 def test_bad_cohort_details_are_shown_next_to_the_field(
@@ -279,3 +286,27 @@ def test_the_group_grid_shows_each_week_and_counts_overdue_weeks_in_every_layer(
     # three more than Olive, in every table.
     for table in tables.values():
         assert table[tara.user.full_name][0] == table[olive.user.full_name][0] + 3
+
+
+def test_the_cli_refuses_a_cohort_name_with_a_line_break(app, tmp_path):
+    """Issue 19, item 13: the command line is an entry point too."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    lms = Path(sys.executable).with_name("lms")
+    env = {
+        **os.environ,
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "LMS_SECRET_KEY": "k",
+    }
+    done = subprocess.run(
+        [str(lms), "cohort", "create", "--name", "Belfast\nEvil", "--slug", "belfast-2026",
+         "--start", "2026-09-07"],
+        capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert "--name: The cohort name must not contain line breaks" in done.stderr
+    db.session.rollback()
+    assert db.session.scalar(select(Cohort).where(Cohort.slug == "belfast-2026")) is None

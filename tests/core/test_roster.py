@@ -89,7 +89,7 @@ def test_a_changed_row_updates_the_member(app, make_cohort):
         (",".join(HEADER) + "\n", "file: the file has a header but no people"),
         (
             GOOD.replace("Carers Network", "=HYPERLINK(1)"),
-            "line 2: organisation: must not start with =, + or @",
+            "line 2: organisation: must not start with =, +, -, @ or a tab",
         ),
         (GOOD.replace(",yes", ",maybe"), "line 2: lived_experience: 'maybe' is not yes or no"),
     ],
@@ -211,3 +211,164 @@ def test_export_round_trips_through_parse(app, make_cohort):
         "bob@example.org",
         "cat@example.org",
     }
+
+
+# -- issue 19, item 13: look-alike emails and over-long fields -----------------------------
+
+
+def _cli_import(app, slug: str, path) -> subprocess.CompletedProcess:
+    import os
+
+    lms = Path(sys.executable).with_name("lms")
+    env = {
+        **os.environ,
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "LMS_SECRET_KEY": "k",
+        "LMS_MAIL_BACKEND": "memory",
+    }
+    return subprocess.run(
+        [str(lms), "roster", "import", slug, str(path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+
+
+def test_lookalike_emails_and_long_names_are_refused_by_the_cli(app, make_cohort, tmp_path):
+    cohort = make_cohort()
+    path = tmp_path / "people.csv"
+    path.write_text(
+        GOOD.replace("aoife@example.org", "\u0430oife@example.org")  # Cyrillic а
+        .replace("Bob@Example.org", "\uff42ob@example.org")  # full-width b
+        .replace("cat@example.org", "cat@ex\u0430mple.org")  # Cyrillic а in the domain
+        + "dan@example.org,"
+        + "D" * 150
+        + ",Doe,trainee,other,,,,,no\r\n"
+    )
+    done = _cli_import(app, cohort.slug, path)
+    assert done.returncode == 1
+    errors = done.stderr
+    assert (
+        f"{path}:line 2: email: 'аoife@example.org' has 'а' (cyrillic small letter a) before "
+        "the @: only plain ASCII letters, digits and punctuation are accepted there"
+    ) in errors
+    assert f"{path}:line 3: email: contains full-width or other look-alike characters" in errors
+    assert f"{path}:line 4: email: 'cat@exаmple.org' mixes alphabets" in errors
+    assert f"{path}:line 5: given_name: must be 100 characters or fewer (it has 150)" in errors
+    db.session.rollback()
+    assert count(User) == 0 and count(Membership) == 0
+
+
+def test_the_upload_page_names_lookalike_emails(client_for, make_cohort, make_membership):
+    cohort = make_cohort()
+    lead = make_membership(cohort, role="lead")
+    data = GOOD.replace("aoife@example.org", "\u0430oife@example.org")
+    response = client_for(lead.user).post(
+        f"/cohorts/{cohort.slug}/roster",
+        data={"roster": (io.BytesIO(data.encode()), "roster.csv")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Nothing was imported: 1 problem(s) in the file" in page
+    assert "(cyrillic small letter a) before the @: only plain ASCII letters" in page
+    assert count(User) == 1  # the lead only
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("organisation", "O" * 201, "Organisation must be 200 characters or fewer"),
+        ("job_title", "Lead\r\nworker", "Job title must not contain line breaks"),
+        ("area", "@SUM(A1)", "Area must not start with =, +, -, @ or a tab"),
+    ],
+)
+def test_the_member_form_checks_every_field(
+    client_for, make_cohort, make_membership, field, value, message
+):
+    cohort = make_cohort()
+    lead = make_membership(cohort, role="lead")
+    member = make_membership(cohort)
+    response = client_for(lead.user).post(
+        f"/cohorts/{cohort.slug}/members/{member.id}",
+        data={"role": "trainee", "sector": "other", "tutor_group": "", field: value},
+    )
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert message in page and f'href="#{field}"' in page
+    db.session.expire_all()
+    assert getattr(db.session.get(Membership, member.id), field) == ""
+
+
+# -- issue 19, item 8: large rosters in bulk, all or nothing ------------------------------
+
+
+def big_roster(rows: int, bad_line: int | None = None) -> str:
+    lines = [",".join(HEADER)]
+    for i in range(rows):
+        email = "not-an-email" if bad_line == i + 2 else f"person{i}@roster.example.org"
+        lines.append(
+            f"{email},Given{i},Family{i},trainee,{('statutory', 'charity')[i % 2]},"
+            f"Org {i % 40},Worker,Area {i % 7},Group {i % 25},{'yes' if i % 9 == 0 else 'no'}"
+        )
+    return "\r\n".join(lines) + "\r\n"
+
+
+def test_a_3000_row_import_through_the_cli_is_all_or_nothing(app, make_cohort, tmp_path):
+    cohort = make_cohort()
+    path = tmp_path / "big.csv"
+    path.write_text(big_roster(3000, bad_line=2999))
+    done = _cli_import(app, cohort.slug, path)
+    assert done.returncode == 1
+    assert f"{path}:line 2999: email: 'not-an-email' is not a valid email" in done.stderr
+    db.session.rollback()
+    assert count(User) == 0 and count(Membership) == 0 and count(TutorGroup) == 0
+
+    path.write_text(big_roster(3000))
+    done = _cli_import(app, cohort.slug, path)
+    assert done.returncode == 0, done.stderr
+    assert "3000 added, 0 updated, 0 unchanged; 3000 invitations sent." in done.stdout
+    db.session.rollback()
+    assert count(User) == 3000 and count(Membership) == 3000 and count(TutorGroup) == 25
+    person = db.session.scalar(
+        select(Membership).join(User).where(User.email == "person7@roster.example.org")
+    )
+    assert (person.sector, person.organisation, person.tutor_group.name) == (
+        "charity",
+        "Org 7",
+        "Group 7",
+    )
+
+
+def test_a_3000_row_upload_takes_a_bounded_number_of_queries(
+    client_for, make_cohort, make_membership, count_queries
+):
+    cohort = make_cohort()
+    lead = make_membership(cohort, role="lead")
+    client = client_for(lead.user)
+
+    def upload(text: str):
+        with count_queries() as counter:
+            response = client.post(
+                f"/cohorts/{cohort.slug}/roster",
+                data={"roster": (io.BytesIO(text.encode()), "roster.csv")},
+                content_type="multipart/form-data",
+            )
+        return response, counter.count
+
+    response, _ = upload(big_roster(3000, bad_line=1500))
+    assert response.status_code == 400
+    assert "Nothing was imported: 1 problem(s) in the file" in response.get_data(as_text=True)
+    assert count(User) == 1 and count(Membership) == 1
+
+    small, few = upload(big_roster(30))
+    assert small.status_code == 302
+    large, many = upload(big_roster(3000).replace("Worker", "Senior worker"))
+    assert large.status_code == 302
+    page = client.get(large.headers["Location"]).get_data(as_text=True)
+    assert "2970 added, 30 updated, 0 unchanged; 2970 invitations sent." in page
+    # Bulk statements: 100 times the rows costs a few more chunks, not a query a row.
+    assert many <= few + 10, (few, many)
+    assert count(User) == 3001 and count(Membership) == 3001
+    assert len([m for m in mail.outbox() if "invited" in m.body]) == 3000

@@ -160,7 +160,7 @@ def world(app, make_user, make_cohort, make_membership) -> World:
         for text in coding.codable_texts(cohort).values()
         if text.membership_id == victim.id and SECRET_REFLECTION in text.text
     )
-    theme = coding.themes_of(cohort.programme)[0]
+    theme = coding.themes_of(cohort)[0]
     tutor_coding = coding.add_coding(cohort, users["tutor"], source, SECRET_REFLECTION, [theme.id])
     report = figures.build_report(cohort)
     chart_key = next(t.key for t in report.tables if t.chart and not t.key.startswith("themes-"))

@@ -201,8 +201,14 @@ MATRIX: dict[str, Route] = {
     # Coders (tutors and the lead) work on consented, pseudonymised text of the cohort.
     "evaluation.codebook": Route(cohort(), STAFF),
     "evaluation.edit_theme": Route(cohort(theme_id="theme"), STAFF),
+    "evaluation.copy_codebook": Route(cohort(), LEAD),
     "evaluation.texts": Route(cohort(), STAFF),
-    "evaluation.code_text": Route(cohort(source="victim_source"), STAFF),
+    # A coder reads a text only where their role reads it elsewhere: the victim's
+    # reflection is their own group tutor's to read (and the lead's: it is consented).
+    "evaluation.code_text": Route(
+        cohort(source="victim_source"),
+        expect(tutor_other=404, tutor=ALLOWED, lead=ALLOWED, admin=ALLOWED),
+    ),
     "evaluation.themes": Route(cohort(), STAFF),
     "evaluation.theme_chart": Route(cohort(key="theme_chart"), STAFF),
     # A coding is removed by its own coder only (the tutor made this one).
@@ -365,9 +371,9 @@ def test_every_role_gets_what_the_matrix_declares(app, world, clients):
     assert db.session.get(User, world.ids["victim_user"]).email == world.victim_email
 
 
-# URL arguments that name no one's record: everything else is an object id. (A theme
-# belongs to the programme's codebook, shared by every cohort on that programme.)
-NOT_IDS = {"slug", "week", "fmt", "wave_name", "filename", "token", "key", "theme_id"}
+# URL arguments that name no one's record: everything else is an object id (a theme
+# too: it belongs to its cohort's codebook).
+NOT_IDS = {"slug", "week", "fmt", "wave_name", "filename", "token", "key"}
 
 
 def id_routes(app) -> list[str]:

@@ -523,3 +523,38 @@ def test_a_server_killed_mid_save_keeps_every_acknowledged_save(app, make_app, m
         assert problems == []
         assert kills == 3 and len(acks) >= 30
         assert cut, "no save was in flight at any of the kills"
+
+
+def test_a_save_behind_a_long_write_gets_try_again_not_a_500(
+    app, make_app, make_cohort, make_membership
+):
+    """Issue 19, item 8: while another write holds the lock past the busy timeout (a
+    long import did), a trainee's autosave is told to try again (503) and loses nothing."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's single-writer lock")
+    cohort = make_cohort()
+    trainee = make_membership(cohort)
+    impatient = make_app(SQLITE_BUSY_TIMEOUT_MS=50)
+    client = impatient.test_client()
+    assert (
+        client.post(
+            "/sign-in", data={"email": trainee.user.email, "password": PASSWORD}
+        ).status_code
+        == 302
+    )
+    url = f"/cohorts/{cohort.slug}/reflections/weeks/1/autosave"
+    data = {"based_on": "0", "answer_what_happened": "Words typed during an import"}
+    database = db.engine.url.database
+    other_writer = sqlite3.connect(database, isolation_level=None)
+    other_writer.execute("BEGIN IMMEDIATE")
+    try:
+        busy = client.post(url, data=data)
+    finally:
+        other_writer.execute("ROLLBACK")
+        other_writer.close()
+    assert busy.status_code == 503
+    assert busy.headers["Retry-After"] == "2"
+    assert "Nothing of yours was lost: try again" in busy.get_data(as_text=True)
+    again = client.post(url, data=data)
+    assert again.status_code == 200, again.get_data(as_text=True)
+    assert again.get_json()["version"] == 1

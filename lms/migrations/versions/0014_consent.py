@@ -1,7 +1,7 @@
 """core: consent answers per member and purpose of the evaluation
 
 Revision ID: 0014_consent
-Revises: 0012_signin_failures
+Revises: 0013_cohort_codebooks
 Create Date: 2026-12-07 17:30:00
 
 Members who had `evaluation_consent` set keep it as a "yes" for survey analysis (that is
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0014_consent'
-down_revision = '0012_signin_failures'
+down_revision = '0013_cohort_codebooks'
 branch_labels = None
 depends_on = None
 

@@ -77,7 +77,7 @@ def lms_erase_personal_data(user):
 def lms_demo_data(cohort):
     from lms.plugins.evaluation.demo import add_starter_codebook
 
-    add_starter_codebook(cohort.programme)
+    add_starter_codebook(cohort)
 
 
 @hookimpl

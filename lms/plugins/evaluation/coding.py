@@ -59,14 +59,16 @@ def pseudonyms(cohort_id: int, membership_ids) -> dict[int, str]:
 # -- codable texts ----------------------------------------------------------------------
 
 
-def codable_texts(cohort: Cohort, sources=None) -> dict[str, CodableText]:
-    """The cohort's codable texts by source key, from every enabled plugin."""
+def codable_texts(cohort: Cohort, sources=None, reader=None) -> dict[str, CodableText]:
+    """The cohort's codable texts by source key, from every enabled plugin, as `reader`
+    (a membership; None for figures and admins) may read them: each plugin applies its
+    own visibility rule, so a tutor codes only what they read elsewhere."""
     manager = current_app.extensions["lms"]
     wanted = None if sources is None else set(sources)
     if wanted is not None and not wanted:
         return {}
     texts: dict[str, CodableText] = {}
-    for result in manager.hook.lms_codable_texts(cohort=cohort, sources=wanted):
+    for result in manager.hook.lms_codable_texts(cohort=cohort, sources=wanted, reader=reader):
         for item in result or []:
             if not isinstance(item, CodableText) or not SOURCE_PATTERN.match(item.source):
                 continue
@@ -75,10 +77,10 @@ def codable_texts(cohort: Cohort, sources=None) -> dict[str, CodableText]:
     return texts
 
 
-def codable_text(cohort: Cohort, source: str) -> CodableText | None:
+def codable_text(cohort: Cohort, source: str, reader=None) -> CodableText | None:
     if not SOURCE_PATTERN.match(source or ""):
         return None
-    return codable_texts(cohort, [source]).get(source)
+    return codable_texts(cohort, [source], reader).get(source)
 
 
 # -- the codebook -----------------------------------------------------------------------
@@ -90,17 +92,17 @@ class CodebookTheme:
     subthemes: list[Theme] = field(default_factory=list)
 
 
-def themes_of(programme: str) -> list[Theme]:
-    """Every theme and sub-theme of a programme (one query; parents come from the map)."""
+def themes_of(cohort: Cohort) -> list[Theme]:
+    """Every theme and sub-theme of a cohort (one query; parents come from the map)."""
     return list(
         db.session.scalars(
-            select(Theme).where(Theme.programme == programme).order_by(Theme.name, Theme.id)
+            select(Theme).where(Theme.cohort_id == cohort.id).order_by(Theme.name, Theme.id)
         )
     )
 
 
-def codebook(programme: str) -> list[CodebookTheme]:
-    themes = themes_of(programme)
+def codebook(cohort: Cohort) -> list[CodebookTheme]:
+    themes = themes_of(cohort)
     entries = {t.id: CodebookTheme(t) for t in themes if t.parent_id is None}
     for theme in themes:
         if theme.parent_id is not None and theme.parent_id in entries:
@@ -109,14 +111,14 @@ def codebook(programme: str) -> list[CodebookTheme]:
 
 
 def save_theme(
-    programme: str,
+    cohort: Cohort,
     name: str,
     definition: str,
     example: str,
     parent_id: int | None,
     theme: Theme | None = None,
 ) -> Theme:
-    """Add a theme (or sub-theme) to a programme's codebook, or change one."""
+    """Add a theme (or sub-theme) to a cohort's codebook, or change one."""
     name = " ".join((name or "").split())
     problems: dict[str, str] = {}
     if not name:
@@ -126,14 +128,14 @@ def save_theme(
     parent = None
     if parent_id:
         parent = db.session.get(Theme, parent_id)
-        if parent is None or parent.programme != programme or parent.parent_id is not None:
+        if parent is None or parent.cohort_id != cohort.id or parent.parent_id is not None:
             problems["parent"] = "Choose a theme from the list"
         elif theme is not None and (parent.id == theme.id or theme.children):
             problems["parent"] = "A theme with sub-themes cannot become a sub-theme"
     if "name" not in problems:
         clash = db.session.scalar(
             select(Theme.id).where(
-                Theme.programme == programme,
+                Theme.cohort_id == cohort.id,
                 func.lower(Theme.name) == name.lower(),
                 Theme.parent_id.is_(None) if parent is None else Theme.parent_id == parent.id,
             )
@@ -143,7 +145,7 @@ def save_theme(
     if problems:
         raise Problems(problems)
     if theme is None:
-        theme = Theme(programme=programme)
+        theme = Theme(cohort_id=cohort.id)
         db.session.add(theme)
     theme.name, theme.parent = name, parent
     theme.definition, theme.example = (definition or "").strip(), (example or "").strip()
@@ -151,9 +153,38 @@ def save_theme(
     return theme
 
 
-def theme_in(programme: str, theme_id: int) -> Theme | None:
+def theme_in(cohort: Cohort, theme_id: int) -> Theme | None:
     theme = db.session.get(Theme, theme_id)
-    return theme if theme is not None and theme.programme == programme else None
+    return theme if theme is not None and theme.cohort_id == cohort.id else None
+
+
+def copy_codebook(source: Cohort, target: Cohort) -> list[Theme]:
+    """Copy `source`'s themes into `target`'s codebook: those it lacks (by name, at the
+    same level); the target's own themes stay as they are. Returns the new themes."""
+    tops = {entry.theme.name.lower(): entry for entry in codebook(target)}
+    added: list[Theme] = []
+
+    def copy(theme: Theme, parent: Theme | None) -> Theme:
+        new = Theme(
+            cohort_id=target.id,
+            name=theme.name,
+            definition=theme.definition,
+            example=theme.example,
+            parent=parent,
+        )
+        db.session.add(new)
+        added.append(new)
+        return new
+
+    for entry in codebook(source):
+        found = tops.get(entry.theme.name.lower())
+        parent = found.theme if found else copy(entry.theme, None)
+        have = {sub.name.lower() for sub in found.subthemes} if found else set()
+        for sub in entry.subthemes:
+            if sub.name.lower() not in have:
+                copy(sub, parent)
+    db.session.flush()
+    return added
 
 
 # -- coding -----------------------------------------------------------------------------
@@ -178,12 +209,13 @@ def add_coding(
     theme_ids: list[int],
     start: int | None = None,
     end: int | None = None,
+    reader=None,
 ) -> Coding:
-    """Code a passage of a codable text with themes of the cohort's programme.
+    """Code a passage of a codable text with themes of the cohort's codebook.
 
     The passage is given as its words (which must occur in the text) or as a span
     (start and end character offsets). Nothing is stored if anything is wrong."""
-    text = codable_text(cohort, source)
+    text = codable_text(cohort, source, reader)
     if text is None:
         raise LookupError(source)
     problems: dict[str, str] = {}
@@ -199,7 +231,7 @@ def add_coding(
             problems["excerpt"] = "The start and end must mark a passage of the text"
     else:
         problems["excerpt"] = "Enter the passage you want to code"
-    available = {t.id: t for t in themes_of(cohort.programme)}
+    available = {t.id: t for t in themes_of(cohort)}
     chosen = [available[i] for i in dict.fromkeys(theme_ids) if i in available]
     if not chosen:
         problems["themes"] = "Choose at least one theme"
@@ -253,14 +285,14 @@ def codings_of(cohort: Cohort, source: str | None = None) -> list[Coding]:
     return list(db.session.scalars(query))
 
 
-def current_excerpts(cohort: Cohort, source: str | None = None) -> list[CodedExcerpt]:
+def current_excerpts(cohort: Cohort, source: str | None = None, reader=None) -> list[CodedExcerpt]:
     """Codings whose source is still codable and unchanged, with their words.
 
     A fixed number of queries: the codebook (so parents of sub-themes are in the
     identity map), the codings with their themes, and the hook for just those sources."""
-    themes_of(cohort.programme)
+    themes_of(cohort)
     codings = codings_of(cohort, source)
-    texts = codable_texts(cohort, {c.source for c in codings})
+    texts = codable_texts(cohort, {c.source for c in codings}, reader)
     excerpts = []
     for coding in codings:
         text = texts.get(coding.source)

@@ -51,23 +51,23 @@ STARTER_CODEBOOK = [
 ]
 
 
-def add_starter_codebook(programme: str) -> None:
+def add_starter_codebook(cohort) -> None:
     existing = {
         (parent, name.lower())
         for parent, name in db.session.execute(
-            select(Theme.parent_id, Theme.name).where(Theme.programme == programme)
+            select(Theme.parent_id, Theme.name).where(Theme.cohort_id == cohort.id)
         )
     }
     ids = dict(
         db.session.execute(
             select(Theme.name, Theme.id).where(
-                Theme.programme == programme, Theme.parent_id.is_(None)
+                Theme.cohort_id == cohort.id, Theme.parent_id.is_(None)
             )
         ).all()
     )
     for name, definition, example, subthemes in STARTER_CODEBOOK:
         if (None, name.lower()) not in existing:
-            theme = Theme(programme=programme, name=name, definition=definition, example=example)
+            theme = Theme(cohort_id=cohort.id, name=name, definition=definition, example=example)
             db.session.add(theme)
             db.session.flush()
             ids[name] = theme.id
@@ -75,7 +75,7 @@ def add_starter_codebook(programme: str) -> None:
             if (ids[name], sub.lower()) not in existing:
                 db.session.add(
                     Theme(
-                        programme=programme,
+                        cohort_id=cohort.id,
                         parent_id=ids[name],
                         name=sub,
                         definition=sub_definition,

@@ -7,24 +7,13 @@ a spreadsheet would run as a formula are prefixed with an apostrophe.
 
 from __future__ import annotations
 
-import csv
 import io
 import zipfile
 
 from lms.core import disclosure as s
+from lms.core.spreadsheets import Sheet, csv_text, xlsx_bytes
 from lms.plugins.evaluation.figures import SECTIONS, Report, Table
 from lms.plugins.evaluation.themes import EXCERPT_COLUMNS
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(cell):
-    if isinstance(cell, str) and cell.startswith(FORMULA_START):
-        try:
-            float(cell)
-        except ValueError:
-            return "'" + cell
-    return cell
 
 
 def method_notes(report: Report) -> list[str]:
@@ -124,76 +113,54 @@ def sheet_name(key: str, used: set[str]) -> str:
 
 
 def report_xlsx(report: Report) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    summary = workbook.active
-    summary.title = "Summary"
-    summary.append([f"Evaluation report: {report.cohort.name}"])
-    summary["A1"].font = Font(bold=True, size=14)
-    summary.append([f"Figures as at {report.generated_on:%-d %B %Y}"])
-    for line in report.summary + [""] + method_notes(report):
-        summary.append([line])
+    summary = Sheet("Summary", [[f"Evaluation report: {report.cohort.name}"]], {0: 14})
+    summary.rows.append([f"Figures as at {report.generated_on:%-d %B %Y}"])
+    summary.rows += [[line] for line in report.summary + [""] + method_notes(report)]
     used = {"Summary", "Data dictionary", "Coded excerpts"}
-    dictionary = [["Sheet", "Table", "Section", "From", "Column", "Description"]]
+    dictionary = Sheet(
+        "Data dictionary",
+        [["Sheet", "Table", "Section", "From", "Column", "Description"]],
+        {0: None},
+    )
+    tables = []
     for table in report.tables:
-        sheet = workbook.create_sheet(sheet_name(table.key, used))
-        sheet.append([table.title])
-        sheet["A1"].font = Font(bold=True)
-        sheet.append(table.columns)
-        for cell in sheet[2]:
-            cell.font = Font(bold=True)
-        for row in table.rows:
-            sheet.append([safe_cell(c) for c in row])
-        for note in table.notes:
-            sheet.append([note])
-        for column in table.columns:
-            dictionary.append(
-                [
-                    sheet.title,
-                    table.title,
-                    SECTIONS[table.section],
-                    table.source,
-                    column,
-                    table.description,
-                ]
-            )
-    excerpts = workbook.create_sheet("Coded excerpts")
-    excerpts.append(EXCERPT_COLUMNS)
-    for row in report.excerpt_rows:
-        excerpts.append([safe_cell(c) for c in row])
-    for column in EXCERPT_COLUMNS:
-        dictionary.append(
-            [
-                "Coded excerpts",
-                "Coded excerpts (de-identified)",
-                SECTIONS["themes"],
-                "evaluation",
-                column,
-                "One row per current coding; masked words; pseudonyms.",
-            ]
+        sheet = Sheet(
+            sheet_name(table.key, used), [[table.title], table.columns], {0: None, 1: None}
         )
-    sheet = workbook.create_sheet("Data dictionary", 1)
-    for row in dictionary:
-        sheet.append(row)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        sheet.rows += [list(row) for row in table.rows]
+        sheet.rows += [[note] for note in table.notes]
+        tables.append(sheet)
+        dictionary.rows += [
+            [
+                sheet.title,
+                table.title,
+                SECTIONS[table.section],
+                table.source,
+                column,
+                table.description,
+            ]
+            for column in table.columns
+        ]
+    excerpts = Sheet("Coded excerpts", [EXCERPT_COLUMNS, *report.excerpt_rows])
+    dictionary.rows += [
+        [
+            "Coded excerpts",
+            "Coded excerpts (de-identified)",
+            SECTIONS["themes"],
+            "evaluation",
+            column,
+            "One row per current coding; masked words; pseudonyms.",
+        ]
+        for column in EXCERPT_COLUMNS
+    ]
+    return xlsx_bytes([summary, dictionary, *tables, excerpts])
 
 
 # -- CSV ----------------------------------------------------------------------------------
 
 
 def to_csv(columns: list[str], rows: list[list]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([safe_cell(c) for c in row])
-    return buffer.getvalue()
+    return csv_text([columns, *rows])
 
 
 def excerpts_csv(report: Report) -> str:

@@ -378,8 +378,9 @@ def _table_from(plugin: str, raw) -> Table | None:
 PARTS = ("participation", "statuses", "plugins", "themes")
 
 
-def build_report(cohort: Cohort, parts: tuple[str, ...] = PARTS) -> Report:
-    """Every table of the evaluation, suppressed; `parts` limits the work (for one chart)."""
+def build_report(cohort: Cohort, parts: tuple[str, ...] = PARTS, reader=None) -> Report:
+    """Every table of the evaluation, suppressed; `parts` limits the work (for one chart).
+    `reader`: whose view of the coded texts the themes use (a tutor: their group's)."""
     from lms.plugins.evaluation.themes import theme_tables
 
     report = Report(cohort, today())
@@ -390,7 +391,7 @@ def build_report(cohort: Cohort, parts: tuple[str, ...] = PARTS) -> Report:
     if "plugins" in parts:
         report.tables += plugin_tables(cohort, report)
     if "themes" in parts:
-        report.tables += theme_tables(cohort, report)
+        report.tables += theme_tables(cohort, report, reader)
     report.tables.sort(key=lambda table: list(SECTIONS).index(table.section))
     if "plugins" in parts:
         _say_what_is_missing(report, "statuses" in parts)

@@ -20,7 +20,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import NumberRange, Optional
+from wtforms.validators import InputRequired, NumberRange, Optional
 
 
 class ThemeForm(FlaskForm):
@@ -102,3 +102,14 @@ class CodingForm(FlaskForm):
 
 class DeleteForm(FlaskForm):
     delete = SubmitField("Remove", widget=GovSubmitInput())
+
+
+class CopyCodebookForm(FlaskForm):
+    source = RadioField(
+        "Copy the codebook of which cohort?",
+        description="Themes this cohort lacks are added; its own themes stay as they are.",
+        choices=[],
+        widget=GovRadioInput(),
+        validators=[InputRequired(message="Choose the cohort to copy from")],
+    )
+    copy = SubmitField("Copy themes", widget=GovSubmitInput())

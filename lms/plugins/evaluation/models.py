@@ -1,4 +1,7 @@
-"""The codebook (themes and sub-themes per programme) and the codings of excerpts.
+"""The codebook (themes and sub-themes, per cohort) and the codings of excerpts.
+
+Each cohort keeps its own codebook: a rename in this year's cohort never changes what
+last year's analysis said. A lead copies another cohort's codebook on purpose.
 
 A coding never copies the words it codes: it keeps the source key, the span and a
 digest of the span's text. The words are read through `lms_codable_texts` at every
@@ -37,12 +40,12 @@ coding_themes = Table(
 
 
 class Theme(db.Model):
-    """A theme of a programme's codebook, or a sub-theme when it has a parent."""
+    """A theme of a cohort's codebook, or a sub-theme when it has a parent."""
 
     __tablename__ = "evaluation_themes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    programme: Mapped[str] = mapped_column(String(60), index=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
     parent_id: Mapped[int | None] = mapped_column(
         ForeignKey("evaluation_themes.id", ondelete="CASCADE"), index=True
     )

@@ -44,16 +44,16 @@ def phase_of(week: int | None, course_phases) -> str:
     return "Not tied to a week"
 
 
-def theme_tables(cohort: Cohort, report) -> list:
+def theme_tables(cohort: Cohort, report, reader=None) -> list:
     from lms.plugins.evaluation.figures import Table
 
-    entries = codebook(cohort.programme)
+    entries = codebook(cohort)
     if not entries:
         report.missing["themes"].append(
             "The codebook has no themes yet: leads and tutors add them on the codebook page."
         )
         return []
-    excerpts = current_excerpts(cohort)
+    excerpts = current_excerpts(cohort, reader=reader)
     sectors = author_sectors(cohort)
     course_phases = phases(cohort)
     phase_names = [name for name, _ in course_phases] + ["Not tied to a week"]

@@ -15,13 +15,14 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from lms.core import audit
-from lms.core.permissions import requires, signed_in
+from lms.core.permissions import can, requires, signed_in
 from lms.core.rescue import keeps_unsaved_text, kept_form, refill, take_kept_text
 from lms.extensions import db
 from lms.plugins.evaluation import charts, coding, exports, figures
-from lms.plugins.evaluation.forms import CodingForm, DeleteForm, ThemeForm
+from lms.plugins.evaluation.forms import CodingForm, CopyCodebookForm, DeleteForm, ThemeForm
 
 VIEW, CODE = "evaluation.view", "evaluation.code"
 TEXTS_PER_PAGE = 50
@@ -76,11 +77,11 @@ def theme_chart(key):
     # Coders see the theme figures (not the rest of the dashboard): only theme charts here.
     if not key.startswith("themes-"):
         abort(404)
-    return _chart(key)
+    return _chart(key, g.membership)
 
 
-def _chart(key: str):
-    report = figures.build_report(g.cohort, figures.parts_for_chart(key))
+def _chart(key: str, reader=None):
+    report = figures.build_report(g.cohort, figures.parts_for_chart(key), reader)
     table = report.table(key)
     if table is None or not table.chart:
         abort(404)
@@ -171,12 +172,44 @@ def compare():
 @keeps_unsaved_text
 @requires(CODE)
 def codebook():
-    entries = coding.codebook(g.cohort.programme)
+    entries = coding.codebook(g.cohort)
     form = kept_form(ThemeForm)
     form.set_parents(entries)
     if form.validate_on_submit() and _save_theme(form, None):
         return redirect(url_for(".codebook", slug=g.cohort.slug))
-    page = render_template("evaluation/codebook.html", cohort=g.cohort, entries=entries, form=form)
+    page = render_template(
+        "evaluation/codebook.html",
+        cohort=g.cohort,
+        entries=entries,
+        form=form,
+        can_copy=can(current_user, VIEW, g.membership),
+    )
+    return page, 400 if form.errors else 200
+
+
+@bp.route("/cohorts/<slug>/evaluation/codebook/copy", methods=["GET", "POST"])
+@requires(VIEW)
+def copy_codebook():
+    from lms.plugins.evaluation.compare import comparable_cohorts
+
+    others = [c for c in comparable_cohorts(current_user) if c.id != g.cohort.id]
+    form = CopyCodebookForm()
+    form.source.choices = [SelectChoice(c.slug, c.name) for c in others]
+    if form.validate_on_submit():
+        source = next(c for c in others if c.slug == form.source.data)
+        added = coding.copy_codebook(source, g.cohort)
+        audit.record(
+            "codebook.changed",
+            current_user,
+            cohort=g.cohort,
+            change="copied",
+            source_cohort=source.slug,
+            added=[theme.full_name for theme in added],
+        )
+        db.session.commit()
+        flash(f"{len(added)} themes copied from {source.name}.")
+        return redirect(url_for(".codebook", slug=g.cohort.slug))
+    page = render_template("evaluation/copy_codebook.html", cohort=g.cohort, form=form)
     return page, 400 if form.errors else 200
 
 
@@ -184,14 +217,14 @@ def codebook():
 @keeps_unsaved_text
 @requires(CODE)
 def edit_theme(theme_id):
-    theme = coding.theme_in(g.cohort.programme, theme_id)
+    theme = coding.theme_in(g.cohort, theme_id)
     if theme is None:
         abort(404)
     kept = take_kept_text()
     form = refill(ThemeForm, kept, obj=theme if request.method == "GET" else None)
     if request.method == "GET" and not kept:
         form.parent.data = str(theme.parent_id or "")
-    form.set_parents(coding.codebook(g.cohort.programme), exclude=theme.id)
+    form.set_parents(coding.codebook(g.cohort), exclude=theme.id)
     if form.validate_on_submit() and _save_theme(form, theme):
         return redirect(url_for(".codebook", slug=g.cohort.slug))
     page = render_template("evaluation/theme.html", cohort=g.cohort, theme=theme, form=form)
@@ -199,9 +232,10 @@ def edit_theme(theme_id):
 
 
 def _save_theme(form: ThemeForm, theme) -> bool:
+    before = None if theme is None else _theme_facts(theme)
     try:
         saved = coding.save_theme(
-            g.cohort.programme,
+            g.cohort,
             form.name.data,
             form.definition.data,
             form.example.data,
@@ -213,9 +247,39 @@ def _save_theme(form: ThemeForm, theme) -> bool:
         for name, message in problems.problems.items():
             getattr(form, name).errors = [message]
         return False
+    # A codebook is part of a cohort's analysis: who changed what is on the record.
+    audit.record(
+        "codebook.changed",
+        current_user,
+        cohort=g.cohort,
+        change="added" if before is None else "changed",
+        theme=saved.id,
+        before=before,
+        after=_theme_facts(saved),
+    )
     db.session.commit()
     flash(f"Theme saved: {saved.full_name}")
     return True
+
+
+def _theme_facts(theme) -> dict:
+    return {
+        "name": theme.full_name,
+        "definition": theme.definition,
+        "example": theme.example,
+    }
+
+
+def _texts_viewed(where: str, shown: int, **details) -> None:
+    """Coders read other people's words: the audit log says who, where and how many.
+    On opening a page (GET), as a refused post stores nothing; called after rendering,
+    as the commit expires what the page used."""
+    if request.method != "GET":
+        return
+    audit.record(
+        "evaluation_texts.viewed", current_user, cohort=g.cohort, page=where, shown=shown, **details
+    )
+    db.session.commit()
 
 
 # -- coding ----------------------------------------------------------------------------------
@@ -225,15 +289,16 @@ def _save_theme(form: ThemeForm, theme) -> bool:
 @requires(CODE)
 def texts():
     found = sorted(
-        coding.codable_texts(g.cohort).values(), key=lambda t: (t.week or 0, t.label, t.source)
+        coding.codable_texts(g.cohort, reader=g.membership).values(),
+        key=lambda t: (t.week or 0, t.label, t.source),
     )
     page = max(1, request.args.get("page", 1, type=int))
     pages = max(1, -(-len(found) // TEXTS_PER_PAGE))
     shown = found[(page - 1) * TEXTS_PER_PAGE : page * TEXTS_PER_PAGE]
     counts = {}
-    for item in coding.current_excerpts(g.cohort):
+    for item in coding.current_excerpts(g.cohort, reader=g.membership):
         counts[item.text.source] = counts.get(item.text.source, 0) + 1
-    return render_template(
+    html = render_template(
         "evaluation/texts.html",
         cohort=g.cohort,
         texts=shown,
@@ -243,16 +308,18 @@ def texts():
         total=len(found),
         pseudonym=lambda text: coding.pseudonym(g.cohort.id, text.membership_id),
     )
+    _texts_viewed("texts", len(shown), page_number=page)
+    return html
 
 
 @bp.route("/cohorts/<slug>/evaluation/texts/<source>", methods=["GET", "POST"])
 @keeps_unsaved_text
 @requires(CODE)
 def code_text(source):
-    text = coding.codable_text(g.cohort, source)
+    text = coding.codable_text(g.cohort, source, g.membership)
     if text is None:
         abort(404)
-    entries = coding.codebook(g.cohort.programme)
+    entries = coding.codebook(g.cohort)
     form = kept_form(CodingForm)
     form.set_themes(entries)
     if form.validate_on_submit():
@@ -265,6 +332,7 @@ def code_text(source):
                 form.theme_ids(),
                 start=form.start.data,
                 end=form.end.data,
+                reader=g.membership,
             )
         except coding.Problems as problems:
             db.session.rollback()
@@ -279,11 +347,12 @@ def code_text(source):
         cohort=g.cohort,
         text=text,
         author=coding.pseudonym(g.cohort.id, text.membership_id),
-        excerpts=coding.current_excerpts(g.cohort, source),
+        excerpts=coding.current_excerpts(g.cohort, source, g.membership),
         entries=entries,
         form=form,
         delete_form=DeleteForm(),
     )
+    _texts_viewed("text", 1, source=source)
     return page, 400 if form.errors else 200
 
 
@@ -304,5 +373,7 @@ def delete_coding(coding_id):
 @bp.route("/cohorts/<slug>/evaluation/themes")
 @requires(CODE)
 def themes():
-    report = figures.build_report(g.cohort, ("themes",))
-    return render_template("evaluation/themes.html", cohort=g.cohort, report=report)
+    report = figures.build_report(g.cohort, ("themes",), g.membership)
+    page = render_template("evaluation/themes.html", cohort=g.cohort, report=report)
+    _texts_viewed("themes", len(report.excerpt_rows))
+    return page

@@ -143,7 +143,7 @@ def lms_evaluation_tables(cohort):
 
 
 @hookimpl
-def lms_codable_texts(cohort, sources):
+def lms_codable_texts(cohort, sources, reader):
     from lms.plugins.initiatives.reports import codable_texts
 
-    return codable_texts(cohort, sources)
+    return codable_texts(cohort, sources, reader)

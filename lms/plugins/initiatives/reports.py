@@ -260,11 +260,19 @@ def evaluation_tables(cohort: Cohort) -> list[dict]:
     ]
 
 
-def codable_texts(cohort: Cohort, sources=None) -> list[CodableText]:
+def codable_texts(cohort: Cohort, sources=None, reader=None) -> list[CodableText]:
     """What happened, in the words of consenting active trainees' progress updates.
 
     Updates are append-only, so a source key keeps naming the same words; erasure blanks
-    the narrative, and blank text is never returned. One query."""
+    the narrative, and blank text is never returned. One query. A tutor `reader` gets
+    only their own group's, as on their board; other members nothing."""
+    in_group = []
+    if reader is not None and not (reader.role == "lead" and reader.cohort_id == cohort.id):
+        if reader.role != "tutor" or reader.cohort_id != cohort.id or not reader.is_active:
+            return []
+        if reader.tutor_group_id is None:
+            return []
+        in_group = [Membership.tutor_group_id == reader.tutor_group_id]
     query = (
         select(Update.id, Update.week, Update.narrative, Initiative.membership_id)
         .join(Initiative, Initiative.id == Update.initiative_id)
@@ -275,6 +283,7 @@ def codable_texts(cohort: Cohort, sources=None) -> list[CodableText]:
             Membership.withdrawn_at.is_(None),
             Membership.role == "trainee",
             Update.narrative != "",
+            *in_group,
         )
         .order_by(Update.recorded_on, Update.id)
     )

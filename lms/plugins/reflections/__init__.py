@@ -7,8 +7,9 @@ Who sees what: the author sees everything of theirs; tutors (`reflections.review
 read submitted entries shared with tutors, of trainees in their own tutor group;
 leads see statuses (the grid), suppressed figures (`lms_evaluation_tables`) and,
 through the evaluation's coding, consented de-identified text only
-(`lms_codable_texts`). Admins hold every capability but have no membership to read
-through, so they see no entry text either.
+(`lms_codable_texts`); tutors code only what they may read in review. Admins hold
+every capability but have no membership to review through: on the coding pages they
+read consented text as a lead does, and nothing else.
 """
 
 from __future__ import annotations
@@ -157,10 +158,10 @@ def lms_evaluation_tables(cohort):
 
 
 @hookimpl
-def lms_codable_texts(cohort, sources):
+def lms_codable_texts(cohort, sources, reader):
     from lms.plugins.reflections.evaluation import codable_texts
 
-    return codable_texts(cohort, sources)
+    return codable_texts(cohort, sources, reader)
 
 
 @hookimpl

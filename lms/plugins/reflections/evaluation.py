@@ -19,6 +19,7 @@ from lms.core.curriculum_loader import programme
 from lms.core.models import Cohort, Membership
 from lms.extensions import db
 from lms.plugins.reflections.models import Entry, Version
+from lms.plugins.reflections.review import readable_by
 
 ERASED = "[erased]"
 MIN_CELL_SIZE = 5
@@ -123,8 +124,15 @@ def _source(version_id: int, prompt_id: str) -> str:
     return f"reflections:{version_id}:{prompt_id}"
 
 
-def codable_texts(cohort: Cohort, sources=None) -> list[CodableText]:
-    """Submitted answers of consented entries, without names (one query)."""
+def codable_texts(cohort: Cohort, sources=None, reader: Membership | None = None):
+    """Submitted answers of consented entries, without names (one query). A tutor
+    `reader` gets only those they may read in review as well (`review.readable_by`)."""
+    conditions = [Membership.cohort_id == cohort.id, _codable()]
+    if reader is not None and not (reader.role == "lead" and reader.cohort_id == cohort.id):
+        readable = readable_by(reader)
+        if readable is None:
+            return []
+        conditions += readable
     query = (
         select(Entry.week, Entry.membership_id, Version.id, Version.answers_json)
         .join(Entry.membership)
@@ -132,7 +140,7 @@ def codable_texts(cohort: Cohort, sources=None) -> list[CodableText]:
             Version,
             and_(Version.entry_id == Entry.id, Version.number == Entry.submitted_version),
         )
-        .where(Membership.cohort_id == cohort.id, _codable())
+        .where(*conditions)
         .order_by(Entry.week, Version.id)
     )
     wanted = None

@@ -30,7 +30,7 @@ from lms.plugins.reflections.services import (
 MAX_FEEDBACK_CHARACTERS = 10_000
 
 
-def _readable_by(tutor: Membership | None):
+def readable_by(tutor: Membership | None):
     """The conditions under which `tutor` may read an entry (SQL expressions)."""
     if tutor is None or tutor.role != "tutor" or not tutor.is_active:
         return None
@@ -47,7 +47,7 @@ def _readable_by(tutor: Membership | None):
 
 
 def _entries_query(tutor: Membership | None):
-    conditions = _readable_by(tutor)
+    conditions = readable_by(tutor)
     if conditions is None:
         return None
     return (
@@ -174,7 +174,7 @@ def readable_entries(members, weeks, viewer: Membership | None) -> list[tuple[in
         query = query.where(Entry.membership_id == viewer.id, Entry.current_version > 0)
         own = True
     else:
-        conditions = _readable_by(viewer)
+        conditions = readable_by(viewer)
         if conditions is None:
             return []
         query = query.join(Entry.membership).where(*conditions)

@@ -17,6 +17,7 @@ from flask import (
 )
 from flask_login import current_user
 
+from lms.core import audit
 from lms.core.cohorts import active_members
 from lms.core.curriculum import render_markdown
 from lms.core.curriculum_loader import programme
@@ -318,7 +319,7 @@ def queue(slug: str):
 def _entry_page(entry, form=None, status=200):
     version = services.version_of(entry, entry.submitted_version)
     form = form or refill(MessageForm, take_kept_text(), formdata=None)
-    return render_template(
+    page = render_template(
         "reflections/review_entry.html",
         cohort=g.cohort,
         entry=entry,
@@ -327,7 +328,24 @@ def _entry_page(entry, form=None, status=200):
         thread=review.thread_of(entry),
         form=form,
         reviewed_form=ReviewedForm(formdata=None),
-    ), status
+    )
+    if request.method == "GET":
+        _record_reading(entry)  # after rendering: the commit expires what the page used
+    return page, status
+
+
+def _record_reading(entry) -> None:
+    # Every time a tutor opens someone's words, the log says so (README, audit). A
+    # refused post stores nothing: its text was logged when the page was opened.
+    audit.record(
+        "reflection.viewed",
+        current_user,
+        subject=entry.membership.user,
+        cohort=g.cohort,
+        entry=entry.id,
+        week=entry.week,
+    )
+    db.session.commit()
 
 
 @bp.route("/review/<int:entry_id>", methods=["GET", "POST"])

@@ -131,10 +131,10 @@ def lms_evaluation_tables(cohort):
 
 
 @hookimpl
-def lms_codable_texts(cohort, sources):
+def lms_codable_texts(cohort, sources, reader):
     from lms.plugins.surveys import reports
 
-    return reports.codable_texts(cohort, sources)
+    return reports.codable_texts(cohort, sources, reader)
 
 
 @hookimpl

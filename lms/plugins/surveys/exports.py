@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 
 from lms.core.curriculum import SurveyInstrument
 from lms.core.models import Cohort
+from lms.core.spreadsheets import Sheet, csv_text, xlsx_bytes
 from lms.plugins.surveys import analysis, charts, services
 
 RESPONSE_COLUMNS = ("respondent", "instrument", "wave", "submitted_on")
@@ -96,11 +95,10 @@ def _charts(answers, instrument, wave_from, wave_to) -> list[charts.DivergingCha
 
 
 def results_csv(rows: list[analysis.ResultRow], why_hidden: str = "") -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(analysis.CSV_HEADER)
-    writer.writerows(analysis.csv_cells(row, why_hidden) for row in rows)
-    return out.getvalue()
+    # Group labels are tutor-group and area names people typed: neutralised like all cells.
+    return csv_text(
+        [analysis.CSV_HEADER, *(analysis.csv_cells(row, why_hidden) for row in rows)], "\n"
+    )
 
 
 def why_hidden(cohort: Cohort) -> str:
@@ -133,28 +131,8 @@ def response_table(cohort: Cohort, instrument: SurveyInstrument) -> list[list]:
 
 
 def responses_csv(table: list[list]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    for row in table:
-        writer.writerow([_no_formula(cell) for cell in row])
-    return out.getvalue()
+    return csv_text(table, "\n")
 
 
 def responses_xlsx(table: list[list]) -> bytes:
-    from openpyxl import Workbook  # imported on use: it slows the app's start
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Responses"
-    for row in table:
-        sheet.append([_no_formula(cell) for cell in row])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
-def _no_formula(cell):
-    """Free text starting with = + - @ would run as a formula in a spreadsheet."""
-    if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + cell
-    return cell
+    return xlsx_bytes([Sheet("Responses", table)])

@@ -90,12 +90,17 @@ def evaluation_tables(cohort: Cohort) -> list[dict]:
     ]
 
 
-def codable_texts(cohort: Cohort, sources=None) -> list[CodableText]:
+def codable_texts(cohort: Cohort, sources=None, reader=None) -> list[CodableText]:
     """Free-text answers of submitted responses by consenting active trainees (one query).
+
+    Only for the figures and the cohort's lead (`reader`): tutors see group figures of
+    surveys, never anyone's answers, so they get none here either.
 
     Consent is always required here, whatever `SURVEYS_REQUIRE_CONSENT` says: this is
     the person's own words, not a figure. An erased member's responses have no
     membership (and their free text was deleted), so they never appear."""
+    if reader is not None and not (reader.role == "lead" and reader.cohort_id == cohort.id):
+        return []
     query = (
         select(SurveyAnswer.id, SurveyAnswer.item_id, SurveyAnswer.text)
         .add_columns(SurveyResponse.membership_id, SurveyResponse.instrument, SurveyResponse.wave)

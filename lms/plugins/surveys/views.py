@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user
 
-from lms.core import consent
+from lms.core import audit, consent
 from lms.core.permissions import requires
 from lms.core.rescue import keeps_unsaved_text, take_rescued_fields
 from lms.extensions import db
@@ -214,6 +215,15 @@ def responses_export(slug: str, fmt: str):
     instrument = services.instrument_of(g.cohort, wave)
     table = exports.response_table(g.cohort, instrument)
     name = f"{g.cohort.slug}-{instrument.id}-responses.{fmt}"
+    audit.record(
+        "data.exported",
+        current_user,
+        cohort=g.cohort,
+        what="survey responses",
+        instrument=instrument.id,
+        format=fmt,
+    )
+    db.session.commit()
     if fmt == "csv":
         return _download(exports.responses_csv(table), "text/csv", name)
     xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -31,7 +31,7 @@ class FakeReflections:
         }
 
     @hookimpl
-    def lms_codable_texts(self, cohort, sources):
+    def lms_codable_texts(self, cohort, sources, reader):
         self.calls += 1
         return [t for t in self.texts if sources is None or t.source in sources]
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from sqlalchemy import event
+from sqlalchemy import event, select
 
+from lms.core.models import Cohort
 from lms.extensions import db
+from lms.plugins.evaluation.models import Theme
 
 
 def cells(html: str, header: str) -> list[str]:
@@ -198,11 +200,16 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(
             reflections.add_text(member, f"Silo working held us back in {slug}.")
     client = login_as(lead.user)
     client.post("/cohorts/small/evaluation/codebook", data={"name": "Silo working"})
+    # Each cohort keeps its own codebook: the lead copies this one on purpose.
+    client.post("/cohorts/large/evaluation/codebook/copy", data={"source": "small"})
     for slug in ("small", "large"):
+        theme = db.session.scalar(
+            select(Theme.id).join(Cohort, Cohort.id == Theme.cohort_id).where(Cohort.slug == slug)
+        )
         for text in [t for t in fakes[0].texts if slug in t.text]:
             client.post(
                 f"/cohorts/{slug}/evaluation/texts/{text.source}",
-                data={"excerpt": "Silo working", "themes": ["1"]},
+                data={"excerpt": "Silo working", "themes": [str(theme)]},
             )
     client.get("/cohorts/small/evaluation")  # warm up (templates, first-use queries)
     counts = [count_queries(client, f"/cohorts/{slug}/evaluation") for slug in ("small", "large")]

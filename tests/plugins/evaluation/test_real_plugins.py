@@ -95,7 +95,9 @@ def test_the_codable_texts_come_from_all_three_plugins(app, demo):
     cohort, _ = demo
     texts = [
         text
-        for result in app.extensions["lms"].hook.lms_codable_texts(cohort=cohort, sources=None)
+        for result in app.extensions["lms"].hook.lms_codable_texts(
+            cohort=cohort, sources=None, reader=None
+        )
         for text in result
     ]
     kinds = {text.kind for text in texts}

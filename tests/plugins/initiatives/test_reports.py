@@ -131,15 +131,17 @@ def test_codable_texts_are_narratives_of_consenting_trainees(make_cohort, make_m
     left.withdrawn_at = utcnow()
     db.session.commit()
 
-    [text] = plugin.lms_codable_texts(cohort=cohort, sources=None)
+    [text] = plugin.lms_codable_texts(cohort=cohort, sources=None, reader=None)
     assert text.text == f"Carers joined the panel ({consenting.id})"
     assert text.kind == "initiative" and text.membership_id == consenting.id
     assert text.source.startswith("initiatives:") and text.source.endswith(":narrative")
     assert text.week == 11 and "week 11" in text.label
     assert consenting.user.given_name not in text.label
-    assert plugin.lms_codable_texts(cohort=cohort, sources=[text.source]) == [text]
-    assert plugin.lms_codable_texts(cohort=cohort, sources=["surveys:1:helps_most"]) == []
+    assert plugin.lms_codable_texts(cohort=cohort, sources=[text.source], reader=None) == [text]
+    assert (
+        plugin.lms_codable_texts(cohort=cohort, sources=["surveys:1:helps_most"], reader=None) == []
+    )
 
     erase_personal_data(consenting.user)
     db.session.commit()
-    assert plugin.lms_codable_texts(cohort=cohort, sources=None) == []
+    assert plugin.lms_codable_texts(cohort=cohort, sources=None, reader=None) == []

@@ -27,7 +27,7 @@ def write(membership, week=4, text="Answer", submit=True):
 def codable(cohort, sources=None):
     from lms.plugins import reflections as plugin
 
-    return plugin.lms_codable_texts(cohort=cohort, sources=sources)
+    return plugin.lms_codable_texts(cohort=cohort, sources=sources, reader=None)
 
 
 def weekly_table(cohort):

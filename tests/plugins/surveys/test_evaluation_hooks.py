@@ -44,7 +44,7 @@ def test_codable_texts_are_consenting_members_free_text(
     left.withdrawn_at = utcnow()
     db.session.commit()
 
-    [text] = plugin.lms_codable_texts(cohort=cohort, sources=None)
+    [text] = plugin.lms_codable_texts(cohort=cohort, sources=None, reader=None)
     assert text.text == "Time protected to meet people"
     assert text.kind == "survey" and text.membership_id == consenting.id
     assert text.source.startswith("surveys:") and text.source.endswith(":helps_most")
@@ -54,12 +54,12 @@ def test_codable_texts_are_consenting_members_free_text(
     assert text.week == 1  # the pre wave opens in week 1
 
     # Asked for known sources, only those still codable come back.
-    assert plugin.lms_codable_texts(cohort=cohort, sources=[text.source]) == [text]
-    assert plugin.lms_codable_texts(cohort=cohort, sources=["reflections:1:x"]) == []
+    assert plugin.lms_codable_texts(cohort=cohort, sources=[text.source], reader=None) == [text]
+    assert plugin.lms_codable_texts(cohort=cohort, sources=["reflections:1:x"], reader=None) == []
     record_consent(consenting, False)
     db.session.commit()
-    assert plugin.lms_codable_texts(cohort=cohort, sources=[text.source]) == []
-    assert plugin.lms_codable_texts(cohort=cohort, sources=None) == []
+    assert plugin.lms_codable_texts(cohort=cohort, sources=[text.source], reader=None) == []
+    assert plugin.lms_codable_texts(cohort=cohort, sources=None, reader=None) == []
 
 
 def test_asking_for_sources_is_one_query(app, make_cohort, make_membership, add_response):  # noqa: F811
@@ -68,7 +68,7 @@ def test_asking_for_sources_is_one_query(app, make_cohort, make_membership, add_
     for _ in range(6):
         member = make_membership(cohort, evaluation_consent=True)
         add_response(member, "pre", 3, text="Words")
-    sources = [t.source for t in plugin.lms_codable_texts(cohort=cohort, sources=None)]
+    sources = [t.source for t in plugin.lms_codable_texts(cohort=cohort, sources=None, reader=None)]
     statements = []
 
     def listener(*args):
@@ -76,7 +76,7 @@ def test_asking_for_sources_is_one_query(app, make_cohort, make_membership, add_
 
     event.listen(db.engine, "before_cursor_execute", listener)
     try:
-        found = plugin.lms_codable_texts(cohort=cohort, sources=sources[:3])
+        found = plugin.lms_codable_texts(cohort=cohort, sources=sources[:3], reader=None)
     finally:
         event.remove(db.engine, "before_cursor_execute", listener)
     assert [t.source for t in found] == sources[:3]
@@ -88,7 +88,7 @@ def test_erased_members_text_is_not_codable(app, make_cohort, make_membership, a
     member = make_membership(cohort, evaluation_consent=True)
     add_response(member, "pre", 3, text="Mine to take back")
     add_response(member, "post", 4)
-    assert plugin.lms_codable_texts(cohort=cohort, sources=None)
+    assert plugin.lms_codable_texts(cohort=cohort, sources=None, reader=None)
     plugin.lms_erase_personal_data(member.user)
     db.session.commit()
-    assert plugin.lms_codable_texts(cohort=cohort, sources=None) == []
+    assert plugin.lms_codable_texts(cohort=cohort, sources=None, reader=None) == []

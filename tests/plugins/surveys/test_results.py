@@ -291,3 +291,42 @@ def test_the_demo_lead_has_last_years_cohort_with_a_paired_rise(app):
     # This year's cohort stays the lead's first: the header still links to it.
     home = browser.get("/dashboard").get_data(as_text=True)
     assert f'href="/cohorts/{cohort.slug}/surveys/results"' in home
+
+
+def test_answers_typed_as_formulas_download_as_text(
+    app, make_cohort, make_membership, client_for, in_week
+):
+    """Issue 19, item 6: free text a trainee types is never a formula in a download."""
+    from tests.plugins.surveys.conftest import full_answers
+
+    app.config["SURVEYS_REQUIRE_CONSENT"] = False  # a deployment's setting, not a field
+    cohort = make_cohort()
+    trainee = make_membership(cohort)
+    lead = make_membership(cohort, role="lead")
+    in_week(2)
+    formula = '=HYPERLINK("http://evil.example","Click")'
+    posted = client_for(trainee.user).post(
+        f"/cohorts/{cohort.slug}/surveys/pre",
+        data={**full_answers(3), "helps_most": formula, "action": "submit"},
+    )
+    assert posted.status_code == 302
+    client = client_for(lead.user)
+    body = client.get(f"/cohorts/{cohort.slug}/surveys/responses.csv")
+    assert body.status_code == 200
+    [row] = list(csv.DictReader(io.StringIO(body.get_data(as_text=True))))
+    assert row["helps_most"] == "'" + formula
+    xlsx = client.get(f"/cohorts/{cohort.slug}/surveys/responses.xlsx")
+    sheet = load_workbook(io.BytesIO(xlsx.get_data())).active
+    assert "'" + formula in [cell.value for cell in sheet[2]]
+
+
+def test_group_labels_in_results_csv_are_never_formulas():
+    """Tutor-group and area names label results rows: neutralised like every cell."""
+    from types import SimpleNamespace
+
+    from lms.plugins.surveys.analysis import ResultRow
+
+    figures = SimpleNamespace(suppressed=True, **dict.fromkeys(CSV_HEADER[3:-1]))
+    row = ResultRow("tutor_group", '=HYPERLINK("http://evil.example")', "lead_change", figures)
+    [_, cells] = list(csv.reader(io.StringIO(exports.results_csv([row]))))
+    assert cells[:2] == ["tutor_group", '\'=HYPERLINK("http://evil.example")']
