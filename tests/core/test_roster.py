@@ -225,6 +225,7 @@ def _cli_import(app, slug: str, path) -> subprocess.CompletedProcess:
         "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
         "LMS_SECRET_KEY": "k",
         "LMS_MAIL_BACKEND": "memory",
+        "LMS_BASE_URL": "https://lms.example.org",
     }
     return subprocess.run(
         [str(lms), "roster", "import", slug, str(path)],

@@ -353,6 +353,7 @@ NOTHING_TYPED_TO_KEEP = {
     "consent.give": "radios",
     "consent.remind": "a button",
     "consent.withdraw": "a button",
+    "evaluation.copy_codebook": "a choice of cohort",
     "evaluation.delete_coding": "a button",
     "initiatives.assign": "checkboxes",
     "initiatives.milestone_done": "a date",

@@ -44,6 +44,7 @@ def test_an_erased_trainee_is_nobodys_active_member(app, world, clients):
         "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
         "LMS_SECRET_KEY": app.config["SECRET_KEY"],
         "LMS_MAIL_BACKEND": "memory",
+        "LMS_BASE_URL": "https://lms.example.org",
     }
     lms = Path(sys.executable).with_name("lms")
     for day in (TODAY.isoformat(), "2026-11-25"):
