@@ -42,10 +42,15 @@ def shown(count: int) -> int | str:
 
 def suppress_set(counts: list[int]) -> list[int | str]:
     """Rules 1 and 2 for counts that add up to a total shown alongside them."""
-    limit = threshold()
+    return suppress_counts(counts, threshold())
+
+
+def suppress_counts(counts: list[int], limit: int) -> list[int | str]:
+    """`suppress_set` with the threshold given (for code that runs outside the app)."""
+    fewer_than = f"fewer than {limit}"
     if 0 < sum(counts) < limit:
-        return [fewer()] * len(counts)
-    display: list[int | str] = [shown(count) for count in counts]
+        return [fewer_than] * len(counts)
+    display: list[int | str] = [fewer_than if 0 < c < limit else c for c in counts]
     small = [i for i, count in enumerate(counts) if 0 < count < limit]
     if len(small) == 1:
         others = sorted((count, i) for i, count in enumerate(counts) if count >= limit)
@@ -83,3 +88,82 @@ def rule_text() -> str:
         "shown with them and one is hidden, the next smallest is 'not shown' too; a rate or "
         f"mean is shown only when it rests on {n} or more people."
     )
+
+
+# -- Suppression across breakdowns ----------------------------------------------------------
+#
+# A figure (a count, a sum, a mean with its n) about a cell of people can be added to and
+# subtracted from figures about other cells. Each cell on its own may hold 5 or more, yet
+# "tutor group G2" minus "voluntary sector" can be one person. So the cells released for
+# the same data (overall, by sector, by area, by tutor group...) are decided together.
+#
+# The test is linear algebra. Split the people into atoms: those in exactly the same
+# released cells. Every combination of released figures is a vector over atoms in the row
+# space of the cell-by-atom incidence matrix M. A set T of atoms can be isolated (some
+# combination is about T's people alone) exactly when the rows of a null-space basis of M
+# restricted to T are linearly dependent. Releasing is safe when no such T holds 1 to
+# MIN_CELL_SIZE - 1 people.
+
+# Beyond this many atoms smaller than the threshold, checking every small set costs too
+# much: then only cells whose atoms are all large are released (a safe, stricter rule).
+_MAX_SMALL_ATOMS = 30
+
+
+def releasable(cells, minimum: int | None = None) -> list[bool]:
+    """Which `cells` (each a set of the people a figure is about, most important first)
+    may be released together, decided greedily in the order given (deterministic): a cell
+    is released when it holds at least `minimum` people and, with the cells already
+    released, no group of 1 to minimum - 1 people can be worked out from them."""
+    minimum = threshold() if minimum is None else minimum
+    released: list[frozenset] = []
+    decided: list[bool] = []
+    for cell in cells:
+        cell = frozenset(cell)
+        if len(cell) < minimum:
+            decided.append(False)
+        elif cell in released or is_safe([*released, cell], minimum):
+            if cell not in released:
+                released.append(cell)
+            decided.append(True)
+        else:
+            decided.append(False)
+    return decided
+
+
+def is_safe(cells, minimum: int | None = None) -> bool:
+    """No group of 1 to minimum - 1 people is recoverable from figures about `cells`."""
+    import itertools
+
+    import numpy as np
+
+    minimum = threshold() if minimum is None else minimum
+    cells = [frozenset(cell) for cell in cells]
+    patterns: dict[tuple[bool, ...], int] = {}
+    for person in frozenset().union(*cells):
+        key = tuple(person in cell for cell in cells)
+        patterns[key] = patterns.get(key, 0) + 1
+    atoms = list(patterns)
+    sizes = np.array([patterns[atom] for atom in atoms])
+    small = [i for i, size in enumerate(sizes) if size < minimum]
+    if not small:
+        return True  # every combination is about a union of large atoms
+    if len(small) > _MAX_SMALL_ATOMS:
+        return False
+    incidence = np.array(atoms, dtype=float).T  # cells x atoms
+    _, singular, vh = np.linalg.svd(incidence)
+    rank = int((singular > 1e-9).sum())
+    null = vh[rank:].T  # atoms x (atoms - rank): combinations that cancel out
+    for size in range(1, minimum):
+        groups = [
+            group
+            for group in itertools.combinations(small, size)
+            if sizes[list(group)].sum() < minimum
+        ]
+        if not groups:
+            break
+        if null.shape[1] == 0:
+            return False  # every atom is determined, and some atom is small
+        rows = null[np.array(groups)]  # groups x size x nullity
+        if (np.linalg.matrix_rank(rows, tol=1e-9) < size).any():
+            return False
+    return True

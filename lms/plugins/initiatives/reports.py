@@ -2,7 +2,8 @@
 
 The suppression rule (cohorts are small: 18 trainees, so one person is easy to spot):
 
-1. A count of 1 to 4 is shown as "fewer than 5". Zeros are shown: they say nobody.
+1. A count of 1 to 4 is shown as "fewer than 5" (the threshold is MIN_CELL_SIZE, 5 by
+   default; the rules are lms.core.disclosure's). Zeros are shown: they say nobody.
 2. Where counts add up to a total that is also shown (RAG status, ladder movement, rungs)
    and exactly one count in the set is hidden, the next smallest count is hidden too
    ("not shown"), so the hidden one cannot be worked out by subtraction.
@@ -22,35 +23,29 @@ from statistics import mean
 from sqlalchemy import distinct, func, select
 
 from lms.contracts import CodableText, source_ids
+from lms.core import disclosure
 from lms.core.models import Cohort, Membership
 from lms.extensions import db
 from lms.plugins.initiatives.models import Initiative, Update, UpdateTag
 from lms.plugins.initiatives.vocab import JIGSAW, LADDER, RAG, tag_name
 
-SMALL_CELL = 5
-FEWER = f"fewer than {SMALL_CELL}"
-HIDDEN = "not shown"
-MEAN_HIDDEN = f"not shown (fewer than {SMALL_CELL})"
+# The rules and the threshold (MIN_CELL_SIZE) are core's, shared by every output.
+HIDDEN = disclosure.HIDDEN
 
 
 def shown(count: int) -> str:
-    return FEWER if 0 < count < SMALL_CELL else str(count)
+    return str(disclosure.shown(count))
 
 
 def suppress_set(counts: list[tuple[str, int]]) -> list[tuple[str, str]]:
     """Rules 1 and 2 for counts that add up to a published total."""
-    display = {label: shown(count) for label, count in counts}
-    small = [label for label, count in counts if 0 < count < SMALL_CELL]
-    if len(small) == 1:
-        others = sorted((count, label) for label, count in counts if count >= SMALL_CELL)
-        if others:
-            display[others[0][1]] = HIDDEN
-    return [(label, display[label]) for label, _ in counts]
+    display = disclosure.suppress_set([count for _, count in counts])
+    return [(label, str(cell)) for (label, _), cell in zip(counts, display, strict=True)]
 
 
 def shown_mean(values: list[int]) -> str:
-    if len(values) < SMALL_CELL:
-        return MEAN_HIDDEN
+    if len(values) < disclosure.threshold():
+        return f"not shown ({disclosure.fewer()})"
     # Whole numbers: sum / n is the correctly rounded mean, as `statistics.mean` gives,
     # without its exact fractions (a national cohort takes thousands of these values).
     if all(type(value) is int for value in values):
@@ -169,19 +164,21 @@ def tag_counts(cohort: Cohort, members) -> list[tuple[str, str, int]]:
     return [(kind, tag, count) for kind, tag, count in rows]
 
 
-NOTES = [
-    f"Counts of 1 to {SMALL_CELL - 1} are shown as '{FEWER}'; where that could be worked "
-    f"out from a total, the next smallest count is '{HIDDEN}' too.",
-    f"Means are shown only when based on {SMALL_CELL} or more initiatives.",
-    "Only trainees who consented to evaluation use are counted.",
-]
+def notes() -> list[str]:
+    n = disclosure.threshold()
+    return [
+        f"Counts of 1 to {n - 1} are shown as '{disclosure.fewer()}'; where that could be "
+        f"worked out from a total, the next smallest count is '{HIDDEN}' too.",
+        f"Means are shown only when based on {n} or more initiatives.",
+        "Only trainees who consented to evaluation use are counted.",
+    ]
 
 
 def evaluation_tables(cohort: Cohort) -> list[dict]:
     """The evaluation's view: consented members only, suppressed as in the module rules."""
     summary = cohort_summary(cohort, consented_only=True)
     note = f"Trainees who consented: {summary.trainees}; initiatives: {summary.initiatives}"
-    common = {"section": "initiatives", "suppressed": NOTES}
+    common = {"section": "initiatives", "suppressed": notes()}
     return [
         {
             **common,

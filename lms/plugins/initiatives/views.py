@@ -11,6 +11,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, url_for
 from flask_login import current_user
 
+from lms.core import disclosure
 from lms.core.clock import today
 from lms.core.permissions import can, requires
 from lms.core.rescue import keeps_unsaved_text, kept_form, refill, take_kept_text
@@ -367,5 +368,5 @@ def overview(slug):
         "initiatives/overview.html",
         cohort=g.cohort,
         summary=reports.cohort_summary(g.cohort),
-        small_cell=reports.SMALL_CELL,
+        small_cell=disclosure.threshold(),
     )

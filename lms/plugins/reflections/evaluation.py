@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import json
 
-from flask import current_app
 from sqlalchemy import and_, case, func, select
 
 from lms.contracts import CodableText, source_ids
-from lms.core import consent
+from lms.core import consent, disclosure
 from lms.core.curriculum_loader import programme
 from lms.core.models import Cohort, Membership
 from lms.extensions import db
@@ -22,8 +21,6 @@ from lms.plugins.reflections.models import Entry, Version
 from lms.plugins.reflections.review import readable_by
 
 ERASED = "[erased]"
-MIN_CELL_SIZE = 5
-SUPPRESSED = "fewer than 5"
 
 
 def _consenting_member():
@@ -75,23 +72,16 @@ def weekly_counts(cohort: Cohort) -> list[dict]:
     ]
 
 
-def suppress(count: int, minimum: int) -> int | str:
-    """Counts of 1 to minimum-1 people are not shown; zero says nobody and is shown."""
-    return SUPPRESSED if 0 < count < minimum else count
-
-
 def evaluation_tables(cohort: Cohort) -> list[dict]:
     """Figures only, suppressed: free text goes through `codable_texts`."""
-    minimum = int(current_app.config.get("MIN_CELL_SIZE", MIN_CELL_SIZE))
+    minimum = disclosure.threshold()
     rows = []
     for c in weekly_counts(cohort):
-        submitted = suppress(c["submitted"], minimum)
-        on_time, late = suppress(c["on_time"], minimum), suppress(c["late"], minimum)
         # On time + late = submitted: with the total shown, hiding one alone would let
-        # it be worked out from the other.
-        if submitted != SUPPRESSED and (on_time == SUPPRESSED) != (late == SUPPRESSED):
-            on_time = late = SUPPRESSED
-        rows.append([c["week"], submitted, on_time, late, suppress(c["reviewed"], minimum)])
+        # it be worked out from the other (core's rule 2).
+        on_time, late = disclosure.suppress_set([c["on_time"], c["late"]])
+        submitted = disclosure.shown(c["submitted"])
+        rows.append([c["week"], submitted, on_time, late, disclosure.shown(c["reviewed"])])
     return [
         {
             "key": "reflections-weekly",
@@ -111,8 +101,8 @@ def evaluation_tables(cohort: Cohort) -> list[dict]:
                 "y_label": "Reflections",
             },
             "suppressed": [
-                f"Counts of 1 to {minimum - 1} are shown as '{SUPPRESSED}', and so is the "
-                "count that would reveal them."
+                f"Counts of 1 to {minimum - 1} are shown as '{disclosure.fewer()}', and the "
+                f"count that would reveal them as '{disclosure.HIDDEN}'."
             ],
         }
     ]

@@ -330,6 +330,11 @@ class Answers:
         return value[rows_from], value[rows_to], rows_to
 
 
+# The breakdowns whose cells are released together (most important first); a group a
+# plugin adds to the answers comes after these.
+BREAKDOWN_ORDER = ("sector", "area", "tutor_group")
+
+
 def results(
     records: Sequence[Record] | Answers,
     items: Sequence[str],
@@ -340,43 +345,78 @@ def results(
     min_cell: int = MIN_CELL_SIZE,
     *,
     with_items: bool = True,
+    releasable=None,
 ) -> list[ResultRow]:
     """Paired results per item and for the scale, overall or broken down `by` a group.
 
-    Any row over fewer than `min_cell` members is suppressed; in a breakdown, groups are
-    suppressed together (see `groups_to_suppress`). `with_items=False` gives the scale
-    row(s) only."""
-    np = _numpy()
+    Which cells are shown is decided for every breakdown at once (`released_cells`), so
+    every page and file shows the same safe set whichever breakdown it asks for.
+    `with_items=False` gives the scale row(s) only. `releasable` is
+    `lms.core.disclosure.releasable` (passed in: this module stays free of Flask)."""
     if isinstance(records, Answers):
         answers = records
     else:
         answers = Answers.from_records(records, list(dict.fromkeys([*items, *scale_items])))
-    splits: list[tuple[str, dict, set]] = []
+    plan: list[tuple[str, dict, set]] = []
     pairs: list[tuple[numpy.ndarray, numpy.ndarray]] = []
+    decided: dict[tuple, dict] = {}  # items with the same pairs share one decision
     for item in [*items, SCALE_ID] if with_items else [SCALE_ID]:
         before, after, rows_to = answers.paired(item, wave_from, wave_to, scale_items)
-        if by is None:
-            split = {"all": np.arange(len(before))}
-        elif len(before) == 0:
-            split = {}
-        else:
-            labels = answers.groups.get(by, np.full(len(answers.member), None, dtype=object))
-            of_pair = [label or "not recorded" for label in labels[rows_to]]
-            names, index = np.unique(np.array(of_pair, dtype=object), return_inverse=True)
-            order = np.argsort(index, kind="stable")
-            bounds = np.cumsum(np.bincount(index, minlength=len(names)))[:-1]
-            split = dict(zip(names, np.split(order, bounds), strict=True))
-        hidden = groups_to_suppress({g: len(v) for g, v in split.items()}, min_cell)
-        splits.append((item, split, hidden))
+        cells = breakdown_cells(answers, rows_to)
+        key = tuple((name, group, len(rows)) for (name, group), rows in cells.items())
+        key += (tuple(answers.member[rows_to]),)
+        if key not in decided:
+            decided[key] = released_cells(answers, rows_to, cells, min_cell, releasable)
+        shown = decided[key]
+        split = {group: rows for (name, group), rows in cells.items() if name == (by or "all")}
+        hidden = {group for group in split if not shown[(by or "all", group)]}
+        plan.append((item, split, hidden))
         pairs += [(before[split[g]], after[split[g]]) for g in sorted(split) if g not in hidden]
     # Every item's groups in one call, so SciPy's tests run once, not once per item.
     figures = iter(paired_stats_many(pairs))
     rows: list[ResultRow] = []
-    for item, split, hidden in splits:
+    for item, split, hidden in plan:
         for group in sorted(split):
             result = SUPPRESSED if group in hidden else next(figures)
             rows.append(ResultRow(by or "all", str(group), item, result))
     return rows
+
+
+def breakdown_cells(answers: Answers, rows_to) -> dict[tuple[str, str], numpy.ndarray]:
+    """(breakdown, group) -> positions among the paired members, overall first."""
+    np = _numpy()
+    cells: dict[tuple[str, str], numpy.ndarray] = {("all", "all"): np.arange(len(rows_to))}
+    names = sorted(answers.groups, key=lambda n: (n not in BREAKDOWN_ORDER, _order(n), n))
+    for name in names:
+        labels = answers.groups[name][rows_to]
+        of_pair = np.array([label or "not recorded" for label in labels], dtype=object)
+        for group in sorted(set(of_pair.tolist())):
+            cells[(name, group)] = np.flatnonzero(of_pair == group)
+    return cells
+
+
+def _order(name: str) -> int:
+    return BREAKDOWN_ORDER.index(name) if name in BREAKDOWN_ORDER else len(BREAKDOWN_ORDER)
+
+
+def released_cells(answers, rows_to, cells, min_cell: int, releasable=None) -> dict:
+    """Whether each cell may be shown. With `releasable` (core's disclosure control), the
+    cells of every breakdown are decided together: overall first, then each breakdown in
+    BREAKDOWN_ORDER, larger groups before smaller. Without it, one breakdown at a time
+    (the rule of `groups_to_suppress`), for callers outside the app."""
+    if releasable is None:
+        shown = {}
+        for name in {name for name, _ in cells}:
+            sizes = {g: len(rows) for (n, g), rows in cells.items() if n == name}
+            hidden = groups_to_suppress(sizes, min_cell)
+            shown.update({(name, g): g not in hidden for g in sizes})
+        return shown
+    members = answers.member[rows_to]
+    order = sorted(
+        cells, key=lambda cell: (cell[0] != "all", _order(cell[0]), -len(cells[cell]), cell)
+    )
+    decisions = releasable([frozenset(members[cells[cell]].tolist()) for cell in order], min_cell)
+    return dict(zip(order, decisions, strict=True))
 
 
 CSV_HEADER = (

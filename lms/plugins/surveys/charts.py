@@ -21,6 +21,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from lms.core.disclosure import suppress_counts
+
 WIDTH = 400
 """Width of the viewBox; the template scales it to the column (half the page, or all
 of it on small screens), so text stays readable at 320 CSS px."""
@@ -66,8 +68,9 @@ class Bar:
     n: int
     counts: tuple[int, ...]
     shares: tuple[float, ...]  # exact, 0..1, for the geometry
-    percents: tuple[int, ...]  # rounded for printing; they add up to 100
+    percents: tuple[int, ...]  # rounded for printing, each on its own
     segments: tuple[Segment, ...]
+    shown: tuple[str, ...]  # the table's cell per level: "12 (67%)" or suppressed
     label_y: float  # baseline of the wave's name
     y: float
     height: float = BAR_HEIGHT
@@ -102,17 +105,12 @@ def level_counts(values: Iterable[float], levels: Sequence[int]) -> list[int]:
 
 
 def rounded_percents(counts: Sequence[int]) -> list[int]:
-    """Whole percentages adding up to exactly 100 (largest remainder); all 0 if no counts."""
+    """Whole percentages, each rounded half up on its own, so equal counts always print
+    equal percentages (they may add up to 99 or 101); all 0 if no counts."""
     total = sum(counts)
     if total == 0:
         return [0] * len(counts)
-    exact = [100 * count / total for count in counts]
-    floors = [math.floor(value) for value in exact]
-    short = 100 - sum(floors)
-    by_remainder = sorted(range(len(counts)), key=lambda i: (floors[i] - exact[i], i))
-    for index in by_remainder[:short]:
-        floors[index] += 1
-    return floors
+    return [math.floor(100 * count / total + 0.5) for count in counts]
 
 
 def colours_for(levels: int) -> tuple[str, ...]:
@@ -143,7 +141,11 @@ def _luminance(colour: str) -> float:
 
 
 def _segments(
-    shares: Sequence[float], percents: Sequence[int], labels: Sequence[str], colours
+    shares: Sequence[float],
+    percents: Sequence[int],
+    labels: Sequence[str],
+    colours,
+    hidden: Sequence[int] = (),
 ) -> tuple[Segment, ...]:
     levels = len(shares)
     middle = levels // 2 if levels % 2 else None  # 0-based index of the split answer
@@ -157,7 +159,8 @@ def _segments(
             width = HALF * share / halves
             text = f"{percents[index]}%"
             # Printed only where it fits; the middle answer's goes in its right half.
-            printed = half == halves - 1 and width >= CHARACTER_WIDTH * (len(text) + 1)
+            fits = width >= CHARACTER_WIDTH * (len(text) + 1)
+            printed = half == halves - 1 and fits and index not in hidden
             pieces.append(
                 Segment(
                     level=index + 1,
@@ -199,6 +202,10 @@ def _summary(bars: Sequence[Bar], labels: Sequence[str], n: int) -> str:
     low, high = _phrase(labels[:side]), _phrase(labels[len(labels) - side :])
     parts = []
     for bar in bars if side else ():
+        if any(not cell.endswith("%)") for cell in bar.shown):
+            # A side's total with one of its answers hidden would give that answer away.
+            parts.append(f"{bar.wave}: some answers are from too few people to show.")
+            continue
         # Sums of the printed percentages, so the summary agrees with the table.
         top, bottom = sum(bar.percents[len(labels) - side :]), sum(bar.percents[:side])
         parts.append(f"{bar.wave}: {top}% {high}, {bottom}% {low}.")
@@ -234,8 +241,20 @@ def diverging_chart(
     for wave, values in ((wave_from_name, from_values), (wave_to_name, to_values)):
         counts = level_counts(values, levels)
         total = sum(counts)
-        shares = tuple(count / total if total else 0.0 for count in counts)
+        # Counts of 1 to min_cell - 1 people (and the one that would give them away) are
+        # not printed, and their segments share their combined width equally, so neither
+        # the table nor the drawing tells how many chose each of them.
+        cells = suppress_counts(counts, min_cell)
+        hidden = [i for i, cell in enumerate(cells) if isinstance(cell, str)]
+        pooled = sum(counts[i] for i in hidden) / len(hidden) if hidden else 0
+        drawn = [pooled if i in hidden else count for i, count in enumerate(counts)]
+        shares = tuple(count / total if total else 0.0 for count in drawn)
         percents = tuple(rounded_percents(counts))
+        shown = tuple(
+            cell if isinstance(cell, str) else f"{cell} ({percents[i]}%)"
+            for i, cell in enumerate(cells)
+        )
+        percents = tuple(0 if i in hidden else p for i, p in enumerate(percents))
         bars.append(
             Bar(
                 wave=wave,
@@ -243,7 +262,8 @@ def diverging_chart(
                 counts=tuple(counts),
                 shares=shares,
                 percents=percents,
-                segments=_segments(shares, percents, labels, colours),
+                segments=_segments(shares, percents, labels, colours, hidden),
+                shown=shown,
                 label_y=y + LABEL_SIZE,
                 y=y + LABEL_HEIGHT,
                 text_y=y + LABEL_HEIGHT + (BAR_HEIGHT + TEXT_SIZE) / 2 - 2,

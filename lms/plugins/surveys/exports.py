@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from lms.core import disclosure
 from lms.core.curriculum import SurveyInstrument
 from lms.core.models import Cohort
 from lms.core.spreadsheets import Sheet, csv_text, xlsx_bytes
@@ -31,13 +32,26 @@ def results(
 ) -> Results:
     """Paired results per item, the scale score broken down `by` a group (if any) and a
     chart per Likert item; a tutor group's members only when `tutor_group_id` is given."""
-    answers = services.submitted_answers(cohort, instrument, (wave_from, wave_to), tutor_group_id)
+    if tutor_group_id is not None:
+        rows = _group_rows(cohort, instrument, wave_from, wave_to, tutor_group_id)
+        group_answers = services.submitted_answers(
+            cohort, instrument, (wave_from, wave_to), tutor_group_id
+        )
+        hidden = {row.item_id for row in rows if row.result.suppressed}
+        return Results(
+            rows=rows,
+            breakdown=[],
+            charts=_charts(group_answers, instrument, wave_from, wave_to, hidden),
+        )
+    answers = services.submitted_answers(cohort, instrument, (wave_from, wave_to))
+    rows = _rows(answers, instrument, wave_from, wave_to)
+    hidden = {row.item_id for row in rows if row.result.suppressed}
     return Results(
-        rows=_rows(answers, instrument, wave_from, wave_to),
+        rows=rows,
         breakdown=_rows(answers, instrument, wave_from, wave_to, by, with_items=False)
         if by
         else [],
-        charts=_charts(answers, instrument, wave_from, wave_to),
+        charts=_charts(answers, instrument, wave_from, wave_to, hidden),
     )
 
 
@@ -50,8 +64,27 @@ def results_rows(
     tutor_group_id: int | None = None,
 ) -> list[analysis.ResultRow]:
     """Paired results per item and for the scale, as in the CSV download."""
-    answers = services.submitted_answers(cohort, instrument, (wave_from, wave_to), tutor_group_id)
+    if tutor_group_id is not None:
+        return _group_rows(cohort, instrument, wave_from, wave_to, tutor_group_id)
+    answers = services.submitted_answers(cohort, instrument, (wave_from, wave_to))
     return _rows(answers, instrument, wave_from, wave_to, by)
+
+
+def _group_rows(cohort, instrument, wave_from, wave_to, tutor_group_id: int):
+    """One tutor group's rows, as the cohort-wide breakdown by tutor group decides them:
+    a group shown to its tutor is a cell the lead's pages show too, never one that could
+    be subtracted from them."""
+    from lms.core.models import TutorGroup
+    from lms.extensions import db
+
+    name = db.session.get(TutorGroup, tutor_group_id).name
+    answers = services.submitted_answers(cohort, instrument, (wave_from, wave_to))
+    rows = _rows(answers, instrument, wave_from, wave_to, "tutor_group")
+    return [
+        analysis.ResultRow("all", "all", row.item_id, row.result)
+        for row in rows
+        if row.group == name
+    ]
 
 
 def _rows(answers, instrument, wave_from, wave_to, by=None, *, with_items=True):
@@ -65,12 +98,13 @@ def _rows(answers, instrument, wave_from, wave_to, by=None, *, with_items=True):
         by=by,
         min_cell=services.min_cell_size(),
         with_items=with_items,
+        releasable=disclosure.releasable,
     )
 
 
-def _charts(answers, instrument, wave_from, wave_to) -> list[charts.DivergingChart]:
+def _charts(answers, instrument, wave_from, wave_to, hidden=frozenset()):
     """A diverging bar chart per Likert item, over the members paired in both waves
-    (suppressed below the configured cell size, like the rows)."""
+    (suppressed below the configured cell size, and wherever the item's row is)."""
     found = []
     for item in instrument.items:
         if item.type != "likert":
@@ -78,6 +112,8 @@ def _charts(answers, instrument, wave_from, wave_to) -> list[charts.DivergingCha
         low, high = services.item_range(item)
         labels = item.labels or [str(level) for level in range(low, high + 1)]
         before, after, _ = answers.paired(item.id, wave_from, wave_to)
+        if item.id in hidden:
+            before, after = before[:0], after[:0]  # no figures: drawn as suppressed
         found.append(
             charts.diverging_chart(
                 item.id,

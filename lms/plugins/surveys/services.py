@@ -33,7 +33,7 @@ from lms.core.curriculum import SurveyInstrument, SurveyItem, SurveyWave
 from lms.core.curriculum_loader import programme
 from lms.core.models import Cohort, Membership, TutorGroup, utcnow
 from lms.extensions import db
-from lms.plugins.surveys.analysis import MIN_CELL_SIZE, Answers
+from lms.plugins.surveys.analysis import Answers
 from lms.plugins.surveys.models import SurveyAnswer, SurveyResponse
 
 MAX_TEXT = 2000
@@ -47,7 +47,9 @@ class SurveyProblem(ValueError):
 
 
 def min_cell_size() -> int:
-    return int(current_app.config.get("MIN_CELL_SIZE", MIN_CELL_SIZE))
+    from lms.core import disclosure
+
+    return disclosure.threshold()
 
 
 def consent_required() -> bool:

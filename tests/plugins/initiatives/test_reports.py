@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from lms.plugins.initiatives.reports import (
-    FEWER,
     HIDDEN,
-    MEAN_HIDDEN,
     cohort_summary,
     evaluation_tables,
     shown_mean,
@@ -13,8 +11,11 @@ from lms.plugins.initiatives.reports import (
 )
 from tests.plugins.initiatives.test_board import give_initiative
 
+FEWER = "fewer than 5"
+MEAN_HIDDEN = "not shown (fewer than 5)"
 
-def test_counts_under_five_are_hidden_and_cannot_be_worked_out():
+
+def test_counts_under_five_are_hidden_and_cannot_be_worked_out(app):
     assert suppress_set([("a", 7), ("b", 0), ("c", 12)]) == [("a", "7"), ("b", "0"), ("c", "12")]
     # One small cell: the next smallest is hidden too, so subtraction reveals nothing.
     assert suppress_set([("a", 7), ("b", 2), ("c", 12)]) == [

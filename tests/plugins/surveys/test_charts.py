@@ -50,28 +50,36 @@ def test_level_counts_count_each_level_and_ignore_others():
 @pytest.mark.parametrize(
     "counts", [[1, 1, 1], [1, 1, 1, 1, 1, 1, 1], [2, 3, 8, 6, 1], [0, 0, 0, 7, 0], [1, 2, 4]]
 )
-def test_printed_percentages_add_up_to_100(counts):
+def test_printed_percentages_are_each_rounded_so_equal_counts_read_the_same(counts):
     percents = rounded_percents(counts)
-    assert sum(percents) == 100
     total = sum(counts)
-    # Each is its exact share rounded down or up, never further off.
-    assert all(abs(p - 100 * c / total) < 1 for p, c in zip(percents, counts, strict=True))
+    # Each is its exact share rounded to the nearest whole number (halves up).
+    assert all(abs(p - 100 * c / total) <= 0.5 for p, c in zip(percents, counts, strict=True))
+    printed: dict[int, int] = {}
+    for count, percent in zip(counts, percents, strict=True):
+        assert printed.setdefault(count, percent) == percent  # never 34% and 33% for one count
 
 
-def test_bars_have_counts_exact_shares_and_percentages():
+def test_bars_print_only_counts_of_five_or_more_and_draw_small_ones_alike():
     model = chart()
     assert not model.suppressed and model.n == 20
     before, after = model.bars
     assert (before.wave, after.wave) == ("Start of the programme", "End of the programme")
-    assert before.counts == (2, 3, 8, 6, 1) and after.counts == (0, 1, 4, 9, 6)
-    assert before.percents == (10, 15, 40, 30, 5) and after.percents == (0, 5, 20, 45, 30)
-    assert before.shares == pytest.approx((0.1, 0.15, 0.4, 0.3, 0.05))
+    assert before.shown == ("fewer than 5", "fewer than 5", "8 (40%)", "6 (30%)", "fewer than 5")
+    assert after.shown == ("0 (0%)", "fewer than 5", "fewer than 5", "9 (45%)", "6 (30%)")
+    # One small count alone would follow from the total: the next smallest goes too.
+    lone = chart(before=[1] * 6 + [3] * 9 + [5], after=[1] * 6 + [3] * 9 + [5]).bars[0]
+    assert lone.shown == ("not shown", "0 (0%)", "9 (56%)", "0 (0%)", "fewer than 5")
+    assert before.percents == (0, 0, 40, 30, 0)
+    # The hidden answers share their combined width (2 + 3 + 1 people) equally.
+    assert before.shares == pytest.approx((0.1, 0.1, 0.4, 0.3, 0.1))
+    assert not any(s.text for s in before.segments if s.level in (1, 2, 5))
 
 
-def test_thirds_round_to_100_but_the_geometry_uses_exact_shares():
-    model = chart(before=[1, 3, 5] * 2, after=[1, 3, 5] * 2)
+def test_thirds_print_the_same_percentage_and_the_geometry_uses_exact_shares():
+    model = chart(before=[1, 3, 5] * 5, after=[1, 3, 5] * 5)
     bar = model.bars[0]
-    assert sorted(bar.percents) == [0, 0, 33, 33, 34]
+    assert sorted(bar.percents) == [0, 0, 33, 33, 33]
     assert sum(segment.width for segment in bar.segments) == pytest.approx(HALF)
     assert [s.width for s in bar.segments if s.level == 1] == [pytest.approx(HALF / 3)]
 
@@ -114,11 +122,19 @@ def test_percentages_are_printed_only_where_they_fit():
 
 
 def test_summary_gives_top_and_bottom_answers_per_wave():
-    assert chart().summary == (
-        "Start of the programme: 35% very or extremely confident, "
-        "25% not at all or slightly confident. "
+    before = [1] * 5 + [2] * 5 + [3] * 5 + [4] * 5
+    after = [3] * 5 + [4] * 10 + [5] * 5
+    assert chart(before, after).summary == (
+        "Start of the programme: 25% very or extremely confident, "
+        "50% not at all or slightly confident. "
         "End of the programme: 75% very or extremely confident, "
-        "5% not at all or slightly confident. 20 people answered both."
+        "0% not at all or slightly confident. 20 people answered both."
+    )
+    # A side's total would give a hidden answer away: not summed.
+    assert chart().summary == (
+        "Start of the programme: some answers are from too few people to show. "
+        "End of the programme: some answers are from too few people to show. "
+        "20 people answered both."
     )
 
 
@@ -185,29 +201,31 @@ def test_results_page_draws_a_chart_and_its_table_per_likert_item(
     assert title and title.group(1) == wording
     desc = re.search(r'<desc id="chart-lead_change-desc">([^<]*)</desc>', html).group(1)
     assert desc == (
-        "Start of the programme: 17% very or extremely confident, "
-        "50% not at all or slightly confident. "
-        "End of the programme: 83% very or extremely confident, "
-        "0% not at all or slightly confident. 6 people answered both."
+        "Start of the programme: some answers are from too few people to show. "
+        "End of the programme: some answers are from too few people to show. "
+        "6 people answered both."
     )
     assert 'aria-labelledby="chart-lead_change-title chart-lead_change-desc"' in html
     assert "style=" not in html.split("How answers moved", 1)[1]
     # The table beside the chart: the waves as rows, counts and percentages per answer.
     table = html.split('aria-label="Answers by wave: ' + wording + '"', 1)[1].split("</table>")[0]
+    # Six people: every answer chosen by 1 to 4 of them is "fewer than 5" (the page says
+    # figures about fewer than 5 are hidden, and they are).
     assert _cells(table, "Start of the programme") == [
-        "1 (17%)",
-        "2 (33%)",
-        "2 (33%)",
-        "1 (17%)",
+        "fewer than 5",
+        "fewer than 5",
+        "fewer than 5",
+        "fewer than 5",
         "0 (0%)",
     ]
     assert _cells(table, "End of the programme") == [
         "0 (0%)",
         "0 (0%)",
-        "1 (17%)",
-        "3 (50%)",
-        "2 (33%)",
+        "fewer than 5",
+        "fewer than 5",
+        "fewer than 5",
     ]
+    assert not re.search(r"\b[1-4] \(", table)
     assert "Extremely confident</th>" in table
     assert "answered both waves: not shown" not in html
 
