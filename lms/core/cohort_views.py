@@ -85,6 +85,7 @@ def overview():
         cohort=cohort,
         programme=programme(cohort.programme),
         rows=progress.schedule_rows(schedule),
+        sessions=progress.session_details(cohort, range(1, schedule.number_of_weeks + 1)),
         position=schedule.position(today()),
         can_manage=can(current_user, "cohorts.manage", g.membership),
         counts=cohort_service.counts_by_sector(cohort),
@@ -108,6 +109,7 @@ def week(week: int):
         week=course.week(week),
         course=course,
         session_date=schedule.session_date(week),
+        session=progress.session_details(cohort, [week]).get(week),
         tasks=tasks,
     )
 

@@ -36,6 +36,13 @@ def schedule_rows(schedule: Schedule) -> list[dict]:
     return rows
 
 
+def session_details(cohort: Cohort, weeks) -> dict:
+    """``{week: SessionDetails}`` of the weeks whose session has a time and place (from
+    the plugin that keeps them, hook `lms_session_details`); {} without one."""
+    found = (_manager().hook.lms_session_details(cohorts=[cohort]) or {}).get(cohort.id, {})
+    return {week: found[week] for week in weeks if week in found}
+
+
 def week_tasks(membership: Membership, week: int) -> list[Task]:
     return _manager().results("lms_week_tasks", membership=membership, week=week)
 
