@@ -189,6 +189,10 @@ def load_programme(folder: Path | str) -> Programme:
     )
 
 
+def _an(word: str) -> str:
+    return ("an " if word[0] in "aeiou" else "a ") + word
+
+
 def _completion_problems(programme: ProgrammeFile, source: _Source, node):
     """What pydantic cannot see alone: each criterion's parameter, against the programme."""
     completion = programme.completion
@@ -212,9 +216,9 @@ def _completion_problems(programme: ProgrammeFile, source: _Source, node):
         for parameter in CRITERION_PARAMETERS.values():
             value = getattr(criterion, parameter)
             if parameter == needed and value is None:
-                yield error(loc, f"a {criterion.kind} criterion needs {needed}")
+                yield error(loc, f"{_an(criterion.kind)} criterion needs {needed}")
             elif parameter != needed and value is not None:
-                yield error((*loc, parameter), f"not used by a {criterion.kind} criterion")
+                yield error((*loc, parameter), f"not used by {_an(criterion.kind)} criterion")
         if criterion.kind == "reflections" and (criterion.min_submitted or 0) > programme.weeks:
             yield error((*loc, "min_submitted"), f"the programme has only {programme.weeks} weeks")
         if criterion.kind == "initiative_review" and (criterion.from_week or 0) > programme.weeks:

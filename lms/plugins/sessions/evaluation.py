@@ -19,7 +19,11 @@ def tables(cohort: Cohort) -> list[dict]:
         missed = counts["absent"] + counts["apologies"]
         total = attended + missed
         shown = disclosure.suppress_set([attended, counts["apologies"], counts["absent"]])
-        rows.append([week, disclosure.shown(total), *shown, disclosure.rate(attended, total)])
+        # A rate beside a shown total would give back a hidden count: hide it with them.
+        rate = disclosure.HIDDEN if any(map(disclosure.is_hidden, shown)) else None
+        rows.append(
+            [week, disclosure.shown(total), *shown, rate or disclosure.rate(attended, total)]
+        )
     return [
         {
             "key": "sessions-attendance",
