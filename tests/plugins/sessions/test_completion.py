@@ -162,7 +162,8 @@ def test_curriculum_check_names_file_line_and_field(tmp_path):
         f"{name}:{first + 3}: completion.criteria.0: an attendance criterion needs min_percent",
         f"{name}:{first + 9}: completion.criteria.1.min_submitted: the programme has only 35 weeks",
         f"{name}:{first + 10}: completion.criteria.1.wave: not used by a reflections criterion",
-        f"{name}:{first + 19}: completion.criteria.4.id: criterion 'attendance' is listed more than once",
+        f"{name}:{first + 19}: completion.criteria.4.id: "
+        "criterion 'attendance' is listed more than once",
     ]
 
 

@@ -31,10 +31,8 @@ def test_a_tutor_takes_the_register_with_a_plain_form_post(
     assert register.attendance_of(group_a[1]) == {11: "late"}
     page = browser.get("/cohorts/autumn/register/11").get_data(as_text=True)
     assert "Register for week 11 saved: 5 marked." in page
-    assert (
-        f'id="status-{group_a[2].id}-absent" name="status-{group_a[2].id}" type="radio" value="absent" checked'
-        in page
-    )
+    checked = f'name="status-{group_a[2].id}" type="radio" value="absent" checked'
+    assert checked in page
     # The page costs the same whatever the size of the group.
     with count_queries() as counter:
         browser.get("/cohorts/autumn/register/11")
@@ -98,7 +96,6 @@ def test_the_lead_sees_the_cohorts_attendance(client_for, cohort, lead, tutor, t
 
 def test_attendance_in_the_evaluation_is_suppressed(app, cohort, tutor, trainees):
     from lms.plugins.sessions.evaluation import tables
-
     from tests.conftest import record_consent
 
     for member in trainees[:5]:
