@@ -5,6 +5,7 @@ Plugins supply the substance through hooks (`lms_week_tasks` and its batched for
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -41,6 +42,12 @@ def session_details(cohort: Cohort, weeks) -> dict:
     the plugin that keeps them, hook `lms_session_details`); {} without one."""
     found = (_manager().hook.lms_session_details(cohorts=[cohort]) or {}).get(cohort.id, {})
     return {week: found[week] for week in weeks if week in found}
+
+
+def usual_place(sessions: dict) -> str | None:
+    """Where most sessions happen (the schedule names it once, then only the others)."""
+    places = Counter(session.place_text for session in sessions.values())
+    return places.most_common(1)[0][0] if places else None
 
 
 def week_tasks(membership: Membership, week: int) -> list[Task]:

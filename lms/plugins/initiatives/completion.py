@@ -35,8 +35,6 @@ def progress(cohort, members, criteria, week) -> dict:
                 possible=met or week < total,
                 # Not due until week `from_week`; behind once that week has passed.
                 on_pace=met or week <= criterion.from_week,
-                text="final review recorded"
-                if met
-                else f"no progress update from week {criterion.from_week} yet",
+                text="Recorded" if met else f"Due from week {criterion.from_week}",
             )
     return found

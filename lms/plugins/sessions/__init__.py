@@ -103,7 +103,7 @@ def lms_erase_personal_data(user):
     erase_personal_data(user)
 
 
-@hookimpl
+@hookimpl(trylast=True)  # after the other plugins' demo data: completion depends on it
 def lms_demo_data(cohort):
     from lms.plugins.sessions.demo import add_demo_data
 

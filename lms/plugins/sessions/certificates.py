@@ -8,7 +8,7 @@ import re
 import zipfile
 from datetime import date
 
-from flask import render_template
+from flask import current_app, has_request_context, render_template
 from sqlalchemy import select
 
 from lms.core import audit
@@ -123,6 +123,10 @@ def verification_url(certificate: Certificate) -> str:
 
 
 def render_html(certificate: Certificate) -> str:
+    """The certificate as HTML (for the PDF); works outside a request too (commands)."""
+    if not has_request_context():
+        with current_app.test_request_context():
+            return render_html(certificate)
     return render_template(
         "sessions/certificate.html",
         certificate=certificate,

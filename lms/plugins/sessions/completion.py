@@ -77,8 +77,7 @@ def attendance_progress(
                 met=count >= needed,
                 possible=count + remaining >= needed,
                 on_pace=pace >= criterion.min_percent,
-                text=f"{count} of {len(taken)} sessions so far ({pace:.0f}%); "
-                f"{needed} of {total} needed",
+                text=f"{count} of {len(taken)} sessions ({pace:.0f}%)",
             )
     return found
 

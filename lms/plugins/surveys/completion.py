@@ -36,6 +36,6 @@ def progress(cohort, members, criteria, week) -> dict:
                 met=met,
                 possible=met or week <= closes,
                 on_pace=met or week <= closes,
-                text="answered" if met else f"the {criterion.wave} survey is not answered yet",
+                text="Answered" if met else "Not answered yet",
             )
     return found

@@ -43,7 +43,9 @@ def test_the_lead_sets_a_default_and_a_week_override(client, login_as, cohort, l
     assert "Monday 28 September 2026, 2pm to 4pm" in week
     assert 'href="https://x.example/y"' in week
     schedule = trainee_browser.get("/cohorts/autumn/").get_data(as_text=True)
-    assert "10am to 12:30pm, Room 2, Town Hall, or join online" in schedule
+    assert "Where: Room 2, Town Hall, or join online, unless a week below" in schedule
+    assert "Mon 7 Sep 2026, 10am to 12:30pm" in schedule
+    assert "Mon 28 Sep 2026, 2pm to 4pm<br>" in schedule  # week 4: online only
     dashboard = trainee_browser.get("/dashboard").get_data(as_text=True)
     assert "10am to 12:30pm" in dashboard  # week 11's session (the default)
 

@@ -13,6 +13,10 @@
   if (live) {
     live.hidden = false;
   }
+  var noJs = document.querySelector(".lms-register__no-js");
+  if (noJs) {
+    noJs.hidden = true;
+  }
 
   function say(memberId, message) {
     var status = form.querySelector("[data-saved-for='" + memberId + "']");
