@@ -14,17 +14,15 @@ def panels_for(membership) -> list[Panel]:
         return []
     week = completion.course_week(cohort, today())
     context = {"cohort": cohort, "week": week, "role": membership.role}
-    nxt = timetable.details(cohort, [max(week, 1)]).get(max(week, 1))
-    context["session"] = nxt
     if membership.role == "trainee":
+        # The session itself is on the trainee's dashboard already (core, via the hook).
         marks = register.attendance_of(membership)
         context["attended"] = sum(1 for s in marks.values() if s in ("present", "late"))
         context["taken"] = len(register.weeks_taken(cohort))
         context["certificate"] = certificates.current_certificate(membership)
         return [Panel("Your attendance", "sessions/_panel.html", context, order=15)]
+    context["session"] = timetable.details(cohort, [max(week, 1)]).get(max(week, 1))
     if membership.role == "lead":
-        standings = completion.standings(cohort, today())
-        context["at_risk"] = sum(1 for s in standings if s.status == completion.AT_RISK)
-        context["completed"] = sum(1 for s in standings if s.completed)
+        # Standings ask every plugin: they stay on the completion page, off the dashboard.
         context["has_rules"] = completion.rules_of(cohort) is not None
     return [Panel("Sessions and attendance", "sessions/_panel.html", context, order=15)]
