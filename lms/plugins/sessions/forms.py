@@ -9,7 +9,7 @@ from datetime import time
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea, GovTextInput
 from wtforms import StringField, SubmitField, TextAreaField, ValidationError
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 _TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$")
 
@@ -92,7 +92,7 @@ class ReasonForm(FlaskForm):
         "Reason",
         widget=GovTextArea(),
         validators=[
-            InputRequired("Enter the reason"),
+            DataRequired("Enter the reason"),
             Length(max=2000, message="The reason must be 2000 characters or fewer"),
         ],
     )

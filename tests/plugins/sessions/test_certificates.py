@@ -118,3 +118,22 @@ def test_certificates_are_in_the_personal_data_download(client_for, cohort, lead
         found = json.loads(archive.read("personal-data.json"))["sessions"]
     assert found["certificates"][0]["cpd_hours"] == 15.0
     assert found["completion_exceptions"][0]["reason"].startswith("Completed the rest")
+
+
+def test_erasure_revokes_the_certificate_and_keeps_the_attendance_figures(
+    app, cohort, lead, tutor, trainees
+):
+    from lms.core.privacy import erase_user
+    from lms.plugins.sessions import register
+
+    member = trainees[0]
+    completed_trainee(cohort, lead, tutor, member)
+    (certificate,) = certificates.issue(cohort, lead.user, TODAY)
+    db.session.commit()
+    erase_user(member.user, lead.user)
+    db.session.commit()
+    db.session.refresh(certificate)
+    assert certificate.name == "Erased" and not certificate.is_valid
+    page = app.test_client().get(f"/certificates/{certificate.code}").get_data(as_text=True)
+    assert "Aoife" not in page and "has been revoked" in page
+    assert len(register.attendance_of(member)) == 7  # the cohort's figures still add up
