@@ -163,6 +163,7 @@ def register_now():
 
 @bp.route("/cohorts/<slug>/register/<int:week>", methods=["GET", "POST"])
 @requires(REGISTER)
+@keeps_unsaved_text  # marks made on a phone whose session ran out are shown again
 def take_register(week: int):
     cohort = g.cohort
     schedule = schedule_of(cohort)
@@ -196,7 +197,15 @@ def take_register(week: int):
         if not problems:
             flash(f"Register for week {week} saved: {saved} marked.")
             return redirect(url_for("sessions.take_register", slug=cohort.slug, week=week))
-    marks = register.marks([m.id for m in members], [week])
+    marks = {
+        mid: status for (mid, _), status in register.marks([m.id for m in members], [week]).items()
+    }
+    rescued = {}
+    if request.method == "GET":
+        for name, value in (take_rescued_fields() or {}).items():
+            if name.startswith("status-") and value in STATUSES:
+                rescued[name.removeprefix("status-")] = value
+        marks.update({m.id: rescued[str(m.id)] for m in members if str(m.id) in rescued})
     return render_template(
         "sessions/register.html",
         cohort=cohort,
@@ -206,7 +215,8 @@ def take_register(week: int):
         day=schedule.session_date(week),
         session=timetable.details(cohort, [week]).get(week),
         members=members,
-        marks={mid: status for (mid, _), status in marks.items()},
+        marks=marks,
+        rescued=bool(rescued),
         labels=register.STATUS_LABELS,
         problems=problems,
         statuses=STATUSES,

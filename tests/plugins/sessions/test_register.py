@@ -136,3 +136,22 @@ def test_records_are_unique_per_member_and_week(app, cohort, tutor, trainees):
     mark(trainees[0], 1, "late", tutor.user)
     rows = db.session.scalars(select(Attendance)).all()
     assert [(r.week, r.status) for r in rows] == [(1, "late")]
+
+
+def test_marks_posted_after_the_session_expired_come_back_to_be_saved(
+    app, client, login_as, cohort, tutor, trainees
+):
+    login_as(tutor.user)
+    client.post("/sign-out", data={})
+    member = trainees[0]
+    response = client.post(
+        "/cohorts/autumn/register/4", data={f"status-{member.id}": "late"}, csrf=False
+    )
+    assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
+    assert register.attendance_of(member) == {}
+    login_as(tutor.user)
+    page = client.get("/cohorts/autumn/register/4").get_data(as_text=True)
+    assert "You were signed out before these marks were saved" in page
+    assert f'name="status-{member.id}" type="radio" value="late" checked' in page
+    client.post("/cohorts/autumn/register/4", data={f"status-{member.id}": "late"})
+    assert register.attendance_of(member) == {4: "late"}
