@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 ROLES = ("trainee", "tutor", "lead", "expert")
 """Roles a member can hold in a cohort. `admin` is a site-wide flag on the user.
@@ -98,3 +98,53 @@ def source_ids(sources, plugin: str) -> set[int]:
         if len(parts) == 3 and parts[0] == plugin and (number := record_id(parts[1])):
             ids.add(number)
     return ids
+
+
+@dataclass(frozen=True)
+class SessionDetails:
+    """When and where a course week's taught session happens (hook `lms_session_details`).
+
+    `starts` and `ends` are timezone-aware, in Europe/London: the wall-clock time people
+    see, correct on either side of the March and October clock changes."""
+
+    week: int
+    starts: datetime
+    ends: datetime
+    venue: str = ""
+    link: str = ""
+
+    @property
+    def hours(self) -> float:
+        return (self.ends - self.starts).total_seconds() / 3600
+
+    @property
+    def time_text(self) -> str:
+        return f"{_clock(self.starts)} to {_clock(self.ends)}"
+
+    @property
+    def place_text(self) -> str:
+        if self.venue and self.link:
+            return f"{self.venue}, or join online"
+        return self.venue or "Online"
+
+
+@dataclass(frozen=True)
+class CriterionProgress:
+    """Where a member stands against one completion criterion (hook
+    `lms_completion_progress`): `value` of `target` so far (e.g. 24 of 28 reflections),
+    `met` once the criterion is satisfied, and `possible` while it still can be."""
+
+    value: float
+    target: float
+    met: bool
+    possible: bool = True
+    on_pace: bool = True  # at the rate so far, the member would meet it by the end
+    text: str = ""  # e.g. "24 of 30 submitted"
+
+
+def _clock(moment: datetime) -> str:
+    """GOV.UK style times: 10am, 1:30pm, midday."""
+    if moment.hour == 12 and moment.minute == 0:
+        return "midday"
+    text = f"{moment:%-I:%M%p}".lower()
+    return text.replace(":00", "")

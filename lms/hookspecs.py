@@ -246,3 +246,29 @@ def lms_member_week_links(members, weeks, viewer):
     Used, for example, by the initiatives plugin to link a trainee's weekly story from
     the weeks an initiative's status has held. Must run a fixed number of queries
     whatever the number of members; called within a request (so `url_for` works)."""
+
+
+# -- sessions and completion ---------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def lms_session_details(cohorts):
+    """Return ``{cohort_id: {week: lms.contracts.SessionDetails}}`` for `cohorts`: each
+    course week whose session has a time and place set (others are left out), or None.
+
+    Shown on the week page, the dashboard and the schedule, and used by the calendar
+    feed for timed events. Must run a fixed number of queries whatever the number of
+    cohorts. The first plugin to answer wins (the sessions plugin)."""
+
+
+@hookspec
+def lms_completion_progress(cohort, members, criteria, week):
+    """Return ``{(membership_id, criterion_id): lms.contracts.CriterionProgress}`` for
+    the completion criteria this plugin knows, or {} (or None).
+
+    `criteria` are the programme's `lms.core.curriculum.CompletionCriterion`s (each has
+    ``id``, ``kind`` and its parameters); answer only for the kinds whose data you hold
+    (e.g. the reflections plugin for ``"reflections"``). `members` are trainee
+    memberships of `cohort`; `week` is the course week reached so far (0 before the
+    start, N when finished), for judging whether each member is on pace. Must run a
+    fixed number of queries whatever the number of members."""

@@ -1,6 +1,6 @@
 """Screenshots of the main pages of the demo cohort, into docs/screenshots/*.png.
 
-    python scripts/screenshots.py [--today 2026-11-18] [--out docs/screenshots]
+    python scripts/screenshots.py [--today 2026-11-18] [--out docs/screenshots] [--only NAME ...]
 
 Builds the demo cohort (`lms demo`'s) in a throwaway SQLite database with today's date
 pinned, serves the app on 127.0.0.1 and photographs each page in system Chromium at
@@ -68,12 +68,31 @@ SHOTS = [
     Shot("review-queue", "tutor", "reflections/review", "A tutor's review queue", "reflections"),
     Shot("survey-results", "lead", "surveys/results", "Survey results, paired", "surveys"),
     Shot("evaluation-dashboard", "lead", "evaluation", "The evaluation dashboard", "evaluation"),
+    Shot(
+        "register",
+        "tutor",
+        "register/{week}",
+        "This week's register, taken on a tutor's phone",
+        "sessions",
+        phone=True,
+    ),
+    Shot("trainee-attendance", "trainee", "attendance", "A trainee's own attendance", "sessions"),
+    Shot("completion", "lead", "completion", "Completion, for the lead", "sessions", phone=True),
+    Shot(
+        "certificate-verify",
+        None,
+        "/certificates/{code}",
+        "A certificate's public verification page",
+        "sessions",
+    ),
 ]
+# Not a web page: the first certificate of last year's cohort, its PDF rendered to PNG.
+CERTIFICATE_SHOT = "certificate"
 # Demo logins are keyed by role; tutors by their group.
 LOGIN_OF = {"trainee": "trainee", "tutor": "tutor (Group A)", "lead": "lead"}
 
 
-def take_screenshots(out: Path, today: date) -> list[Path]:
+def take_screenshots(out: Path, today: date, only: set[str] | None = None) -> list[Path]:
     from playwright.sync_api import sync_playwright
 
     from lms import create_app
@@ -95,6 +114,8 @@ def take_screenshots(out: Path, today: date) -> list[Path]:
                 "MAIL_BACKEND": "memory",
                 "COOKIE_SECURE": False,
                 "RATELIMIT_ENABLED": False,
+                # Printed on certificates as their verification address.
+                "BASE_URL": "https://lms.involving-people.example",
             }
         )
         with app.app_context():
@@ -104,6 +125,10 @@ def take_screenshots(out: Path, today: date) -> list[Path]:
             slug = cohort.slug
             week = max(schedule_of(cohort).position(pinned_today()).week, 1)
             emails = dict(logins)
+            certificate = _first_certificate(app)
+            code = certificate.code if certificate else ""
+            if certificate and (only is None or CERTIFICATE_SHOT in only):
+                taken.append(_certificate_png(certificate, out / f"{CERTIFICATE_SHOT}.png"))
         server = LiveServer(app).start()
         try:
             with sync_playwright() as playwright:
@@ -125,8 +150,10 @@ def take_screenshots(out: Path, today: date) -> list[Path]:
                 for shot in SHOTS:
                     if shot.plugin and plugins.get_plugin(shot.plugin) is None:
                         continue
+                    if only is not None and shot.name not in only:
+                        continue
                     page = pages[shot.who]
-                    path = shot.path.format(week=week)
+                    path = shot.path.format(week=week, code=code)
                     page.goto(path if path.startswith("/") else f"/cohorts/{slug}/{path}")
                     if shot.name == "roster-import-errors":
                         page.get_by_label("Roster file (CSV)").set_input_files(
@@ -140,6 +167,12 @@ def take_screenshots(out: Path, today: date) -> list[Path]:
                         )
                         page.get_by_role("button", name="Import roster").click()
                         page.get_by_role("table", name="Problems in the file").wait_for()
+                    if shot.name == "register":
+                        # A register being taken: the first few tapped, each saved.
+                        groups = page.locator("form.lms-register fieldset")
+                        for index, choice in enumerate(("Present", "Present", "Late")):
+                            groups.nth(index).get_by_label(choice).check()
+                            groups.nth(index).get_by_text("saved").wait_for()
                     page.wait_for_load_state("load")
                     sizes = [(f"{shot.name}.png", None)]
                     if shot.phone:
@@ -166,12 +199,56 @@ def take_screenshots(out: Path, today: date) -> list[Path]:
     return taken
 
 
+def _first_certificate(app):
+    """A certificate of last year's demo cohort (the sessions plugin issues them)."""
+    if app.extensions["lms"].get_plugin("sessions") is None:
+        return None
+    from sqlalchemy import select
+
+    from lms.extensions import db
+    from lms.plugins.sessions.models import Certificate
+
+    return db.session.scalar(
+        select(Certificate).where(Certificate.revoked_at.is_(None)).order_by(Certificate.name)
+    )
+
+
+def _certificate_png(certificate, target: Path) -> Path:
+    """The certificate's PDF, as the trainee downloads it, rendered to PNG (pdftoppm)."""
+    import shutil
+    import subprocess
+
+    from lms.plugins.sessions.certificates import render_pdf
+
+    with tempfile.TemporaryDirectory() as tmp:
+        pdf = Path(tmp) / "certificate.pdf"
+        pdf.write_bytes(render_pdf(certificate))
+        pdftoppm = shutil.which("pdftoppm")
+        if pdftoppm is None:
+            raise SystemExit(
+                "pdftoppm is needed for the certificate's image: apt install poppler-utils"
+            )
+        # Our own file names only: nothing from outside reaches the command line.
+        subprocess.run(  # noqa: S603
+            [pdftoppm, "-png", "-r", "96", "-singlefile", str(pdf), str(target.with_suffix(""))],
+            check=True,
+        )
+    print(
+        f"{target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}: "
+        "A certificate of completion (its PDF)"
+    )
+    return target
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--today", type=date.fromisoformat, default=PINNED_TODAY)
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument(
+        "--only", nargs="+", metavar="NAME", help="take only these shots (names without .png)"
+    )
     args = parser.parse_args(argv)
-    take_screenshots(args.out.resolve(), args.today)
+    take_screenshots(args.out.resolve(), args.today, set(args.only) if args.only else None)
 
 
 if __name__ == "__main__":

@@ -31,6 +31,11 @@ ACTIONS = {
     "cohort.purged": "Purged an archived cohort's personal data",
     "consent.changed": "Gave, declined or withdrew consent to an evaluation use",
     "consent.requested": "Reminded members to answer the consent questions",
+    "completion.exception": "Recorded a completion exception for a trainee",
+    "completion.exception_removed": "Removed a completion exception",
+    "certificate.issued": "Issued a certificate of completion",
+    "certificate.revoked": "Revoked a certificate of completion",
+    "attendance.imported": "Imported attendance from a file",
 }
 
 

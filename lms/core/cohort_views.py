@@ -85,11 +85,14 @@ def create():
 def overview():
     cohort = g.cohort
     schedule = cohort_service.schedule_of(cohort)
+    sessions = progress.session_details(cohort, range(1, schedule.number_of_weeks + 1))
     return render_template(
         "cohorts/overview.html",
         cohort=cohort,
         programme=programme(cohort.programme),
         rows=progress.schedule_rows(schedule),
+        sessions=sessions,
+        usual_place=progress.usual_place(sessions),
         position=schedule.position(today()),
         can_manage=can(current_user, "cohorts.manage", g.membership),
         counts=cohort_service.counts_by_sector(cohort),
@@ -113,6 +116,7 @@ def week(week: int):
         week=course.week(week),
         course=course,
         session_date=schedule.session_date(week),
+        session=progress.session_details(cohort, [week]).get(week),
         tasks=tasks,
     )
 

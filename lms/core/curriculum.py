@@ -36,6 +36,47 @@ class SurveyWave(Strict):
     closes_week: int = Field(ge=1)
 
 
+CRITERION_KINDS = ("attendance", "reflections", "initiative_review", "survey")
+
+
+class CompletionCriterion(Strict):
+    """One rule a trainee must meet to complete the programme.
+
+    - ``attendance``: ``min_percent`` of the sessions attended (present or late);
+    - ``reflections``: ``min_submitted`` weekly reflections submitted;
+    - ``initiative_review``: a progress update on the change initiative recorded in
+      course week ``from_week`` or later (the final review);
+    - ``survey``: the survey ``wave`` (pre, mid or post) answered.
+    """
+
+    id: str = Field(pattern=SLUG)
+    kind: Literal["attendance", "reflections", "initiative_review", "survey"]
+    label: str = Field(min_length=1, max_length=200)
+    min_percent: int | None = Field(default=None, ge=1, le=100)
+    min_submitted: int | None = Field(default=None, ge=1)
+    from_week: int | None = Field(default=None, ge=1)
+    wave: Literal["pre", "mid", "post"] | None = None
+
+
+# The parameter each kind of criterion needs.
+CRITERION_PARAMETERS = {
+    "attendance": "min_percent",
+    "reflections": "min_submitted",
+    "initiative_review": "from_week",
+    "survey": "wave",
+}
+
+
+class Completion(Strict):
+    """`completion:` in programme.yaml: what completing the programme means."""
+
+    criteria: list[CompletionCriterion] = Field(min_length=1)
+    # From this course week, a trainee behind the pace of a criterion is "at risk".
+    at_risk_from_week: int = Field(default=10, ge=1)
+    # CPD hours on the certificate: the length of each session attended, at most this.
+    cpd_hours_per_session_max: float = Field(default=8, gt=0, le=24)
+
+
 class ProgrammeFile(Strict):
     slug: str = Field(pattern=SLUG)
     title: str = Field(min_length=1)
@@ -44,6 +85,7 @@ class ProgrammeFile(Strict):
     reflection_due_days: int = Field(default=6, ge=0, le=28)
     phases: list[Phase] = Field(min_length=1)
     survey_waves: list[SurveyWave] = []
+    completion: Completion | None = None
 
 
 # The uses of a member's data the product itself depends on: survey analysis gates every
@@ -210,6 +252,7 @@ class Programme:
     weeks: tuple[Week, ...]
     instruments: dict[str, SurveyInstrument]
     consent: ParticipantInformation
+    completion: Completion | None = None
 
     def week(self, number: int) -> Week:
         return self.weeks[number - 1]

@@ -12,6 +12,7 @@ from flask import Flask, current_app, has_request_context, request
 from pydantic import BaseModel, ValidationError
 
 from lms.core.curriculum import (
+    CRITERION_PARAMETERS,
     GIBBS_CYCLE,
     REQUIRED_PURPOSES,
     WEEK_FILE,
@@ -170,6 +171,8 @@ def load_programme(folder: Path | str) -> Programme:
                         ", opening first",
                     )
                 )
+    if programme is not None and programme.completion is not None:
+        errors.extend(_completion_problems(programme, source, node))
     if errors or programme is None or consent is None:
         raise CurriculumInvalid(sorted(errors, key=lambda e: (e.file, e.line)))
     return Programme(
@@ -182,7 +185,49 @@ def load_programme(folder: Path | str) -> Programme:
         weeks=tuple(weeks),
         instruments=instruments,
         consent=consent,
+        completion=programme.completion,
     )
+
+
+def _an(word: str) -> str:
+    return ("an " if word[0] in "aeiou" else "a ") + word
+
+
+def _completion_problems(programme: ProgrammeFile, source: _Source, node):
+    """What pydantic cannot see alone: each criterion's parameter, against the programme."""
+    completion = programme.completion
+    waves = {wave.wave for wave in programme.survey_waves}
+    seen: set[str] = set()
+
+    def error(loc: tuple, message: str) -> CurriculumError:
+        field = ".".join(str(part) for part in ("completion", *loc))
+        return CurriculumError(
+            source.name, source.line_of(node, ("completion", *loc)), field, message
+        )
+
+    if completion.at_risk_from_week > programme.weeks:
+        yield error(("at_risk_from_week",), f"must be within weeks 1..{programme.weeks}")
+    for index, criterion in enumerate(completion.criteria):
+        loc = ("criteria", index)
+        if criterion.id in seen:
+            yield error((*loc, "id"), f"criterion {criterion.id!r} is listed more than once")
+        seen.add(criterion.id)
+        needed = CRITERION_PARAMETERS[criterion.kind]
+        for parameter in CRITERION_PARAMETERS.values():
+            value = getattr(criterion, parameter)
+            if parameter == needed and value is None:
+                yield error(loc, f"{_an(criterion.kind)} criterion needs {needed}")
+            elif parameter != needed and value is not None:
+                yield error((*loc, parameter), f"not used by {_an(criterion.kind)} criterion")
+        if criterion.kind == "reflections" and (criterion.min_submitted or 0) > programme.weeks:
+            yield error((*loc, "min_submitted"), f"the programme has only {programme.weeks} weeks")
+        if criterion.kind == "initiative_review" and (criterion.from_week or 0) > programme.weeks:
+            yield error((*loc, "from_week"), f"must be within weeks 1..{programme.weeks}")
+        if criterion.kind == "survey" and criterion.wave and criterion.wave not in waves:
+            yield error(
+                (*loc, "wave"),
+                f"no {criterion.wave!r} wave in survey_waves (there: {', '.join(sorted(waves))})",
+            )
 
 
 def _load_consent(folder: Path, errors) -> ParticipantInformation | None:

@@ -40,6 +40,7 @@ def _section(membership, on: date):
         if week:
             section["week"] = course.week(week)
             section["session_date"] = schedule.session_date(week)
+            section["session"] = progress.session_details(cohort, [week]).get(week)
             section["tasks"] = progress.week_tasks(membership, week)
         if position.kind == "before":
             section["starts"] = schedule.session_date(1)

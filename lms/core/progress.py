@@ -5,6 +5,7 @@ Plugins supply the substance through hooks (`lms_week_tasks` and its batched for
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -34,6 +35,19 @@ def schedule_rows(schedule: Schedule) -> list[dict]:
             rows.append({"kind": "break", "date": pending_breaks.pop(0)})
         rows.append({"kind": "week", "number": number, "date": session})
     return rows
+
+
+def session_details(cohort: Cohort, weeks) -> dict:
+    """``{week: SessionDetails}`` of the weeks whose session has a time and place (from
+    the plugin that keeps them, hook `lms_session_details`); {} without one."""
+    found = (_manager().hook.lms_session_details(cohorts=[cohort]) or {}).get(cohort.id, {})
+    return {week: found[week] for week in weeks if week in found}
+
+
+def usual_place(sessions: dict) -> str | None:
+    """Where most sessions happen (the schedule names it once, then only the others)."""
+    places = Counter(session.place_text for session in sessions.values())
+    return places.most_common(1)[0][0] if places else None
 
 
 def week_tasks(membership: Membership, week: int) -> list[Task]:

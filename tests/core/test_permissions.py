@@ -20,6 +20,7 @@ PUBLIC_ROUTES = {
     "reminders.unsubscribe",  # signed one-click link from an email
     "api.openapi",  # the API's description: no data (every endpoint needs a token)
     "api.docs",  # the same, as a web page
+    "sessions.verify",  # a certificate's code: shows only name, programme and dates
 }
 
 

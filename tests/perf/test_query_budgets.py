@@ -57,7 +57,9 @@ def _ids(cohort_slug: str) -> dict:
 # (room for a small fixed addition). Lower it when a page gets cheaper; raise it only
 # for a fixed number of new queries, never to hide one per member or per week.
 PAGES = {
-    "trainee dashboard": ("trainee", "/dashboard", 6),
+    # +5 with the sessions plugin: the session's time and place (core asks the hook),
+    # and the attendance panel (marks, registers taken, certificate).
+    "trainee dashboard": ("trainee", "/dashboard", 11),
     "tutor dashboard": ("tutor", "/dashboard", 6),
     "lead dashboard": ("lead", "/dashboard", 5),
     "35-week progress": ("trainee", "/cohorts/{slug}/progress", 8),
@@ -76,6 +78,9 @@ PAGES = {
     "survey answer page": ("trainee", "/cohorts/{slug}/surveys/post", 5),
     "survey results": ("lead", "/cohorts/{slug}/surveys/results", 7),
     "evaluation dashboard": ("lead", "/cohorts/{slug}/evaluation", 14),
+    "register": ("tutor", "/cohorts/{slug}/register/35", 7),
+    "cohort attendance": ("lead", "/cohorts/{slug}/attendance", 9),
+    "completion": ("lead", "/cohorts/{slug}/completion", 14),
     "evaluation texts": ("lead", "/cohorts/{slug}/evaluation/texts", 9),
     "evaluation printable report": ("lead", "/cohorts/{slug}/evaluation/report", 14),
     "evaluation XLSX report": ("lead", "/cohorts/{slug}/evaluation/report.xlsx", 15),

@@ -171,6 +171,13 @@ def world(app, make_user, make_cohort, make_membership) -> World:
         from lms.plugins.api.tokens import create_token
 
         ids["victim_api_token"] = create_token(victim.user, "Victim's report", "read")[0].id
+    if "sessions" in app.blueprints:  # the sessions plugin is enabled
+        from lms.plugins.sessions import certificates, completion
+
+        completion.record_exception(victim, "Completed through catch-up work", users["lead"])
+        (certificate,) = certificates.issue(cohort, users["lead"], TODAY)
+        ids["victim_certificate"] = certificate.id
+        ids["certificate_code"] = certificate.code
     invited = make_user(password=False)
     feed_token = calendar.create_feed(users["trainee"])
     db.session.commit()

@@ -216,6 +216,24 @@ MATRIX: dict[str, Route] = {
         cohort(coding_id="tutor_coding"),
         expect(tutor_other=404, tutor=ALLOWED, lead=404, admin=404),
     ),
+    # -- sessions, attendance, completion and certificates ------------------------------------
+    "sessions.static": Route(fixed(filename="register.js"), SIGNED_IN),
+    "sessions.times": Route(cohort(), LEAD),
+    "sessions.week_times": Route(cohort_with(week=3), LEAD),
+    # Tutors mark their own group; the lead everyone (an admin, as the lead).
+    "sessions.register_now": Route(cohort(), STAFF),
+    "sessions.take_register": Route(cohort_with(week=3), STAFF),
+    # A trainee sees their own; a tutor their group's; the lead the cohort's.
+    "sessions.attendance": Route(cohort(), MEMBERS),
+    "sessions.completion_view": Route(cohort(), LEAD),
+    "sessions.exception": Route(cohort(membership_id="victim_membership"), LEAD),
+    "sessions.issue": Route(cohort(), LEAD),
+    "sessions.certificates_zip": Route(cohort(), LEAD),
+    "sessions.revoke": Route(cohort(certificate_id="victim_certificate"), LEAD),
+    # Their own certificate only (the attacking trainee has none: 404).
+    "sessions.my_certificate": Route(cohort(), expect(trainee=404, admin=404)),
+    # Anyone holding a certificate's address may confirm it: name, programme, dates.
+    "sessions.verify": Route(lambda w: {"code": w.ids["certificate_code"]}, EVERYONE),
     # -- the JSON API: bearer tokens only. A browser's session cookie opens none of it
     # (so no cross-site request can use it); its token-based checks are the API's tests.
     "api.openapi": Route(fixed(), EVERYONE),

@@ -62,6 +62,9 @@ class FeedOptions:
     # Absolute link to a course week's page, for the event's URL.
     week_link: Callable[[Cohort, int], str] | None = None
     stamp: datetime | None = None
+    # A cohort's sessions with their own time and place ({week: SessionDetails}, from
+    # the `lms_session_details` hook); they win over `session_time`.
+    sessions: Callable[[Cohort], dict] | None = None
 
 
 def build_calendar(cohorts: Iterable[Cohort], options: FeedOptions) -> Calendar:
@@ -81,11 +84,14 @@ def build_calendar(cohorts: Iterable[Cohort], options: FeedOptions) -> Calendar:
     calendar.add("x-published-ttl", "PT6H")
     stamp = options.stamp or datetime.now(UTC)
     days: list[date] = []
+    timed = False
     for cohort in cohorts:
         for event in cohort_events(cohort, options, stamp):
             calendar.add_component(event)
-            days.append(event.decoded("dtstart"))
-    if options.session_time is not None and days:
+            start = event.decoded("dtstart")
+            days.append(start)
+            timed = timed or isinstance(start, datetime)
+    if timed:
         # A VTIMEZONE spanning the feed's years, so programs that do not know the
         # IANA zone still get the March and October clock changes right.
         first = min(_as_date(day) for day in days)
@@ -115,19 +121,25 @@ def cohort_events(cohort: Cohort, options: FeedOptions, stamp: datetime) -> list
         return item
 
     events = []
+    sessions = options.sessions(cohort) if options.sessions is not None else {}
     for number, session in enumerate(schedule.session_dates, start=1):
         week = course.week(number)
-        start, end = _session_span(session, options.session_time)
-        events.append(
-            event(
-                f"week-{number}-session",
-                f"week {number} session – {week.title}",
-                start,
-                end,
-                busy=options.session_time is not None,
-                week=number,
-            )
+        details = sessions.get(number)
+        if details is not None:
+            start, end = details.starts, details.ends
+        else:
+            start, end = _session_span(session, options.session_time)
+        item = event(
+            f"week-{number}-session",
+            f"week {number} session – {week.title}",
+            start,
+            end,
+            busy=details is not None or options.session_time is not None,
+            week=number,
         )
+        if details is not None:
+            _add_place(item, details)
+        events.append(item)
         due = session + timedelta(days=week.reflection_due_days)
         events.append(
             event(
@@ -164,6 +176,19 @@ def cohort_events(cohort: Cohort, options: FeedOptions, stamp: datetime) -> list
             )
         )
     return events
+
+
+def _add_place(item: Event, details) -> None:
+    """LOCATION is the venue (or the meeting link when online only); the link also goes
+    in the description and, for programs that read RFC 7986, as a CONFERENCE."""
+    item.add("location", details.venue or details.link)
+    if details.link:
+        item["description"] = f"{item['description']}\nJoin online: {details.link}"
+        item.add(
+            "conference",
+            details.link,
+            parameters={"VALUE": "URI", "FEATURE": "VIDEO", "LABEL": "Join online"},
+        )
 
 
 def _session_span(day: date, session_time: SessionTime | None):

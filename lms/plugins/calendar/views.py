@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from urllib.parse import urlsplit
 
 from flask import (
@@ -106,7 +107,10 @@ def feed(token: str):
             "cohorts.week", slug=cohort.slug, week=week, _external=True
         ),
     )
-    calendar = build_calendar(_cohorts_of(user.id), options)
+    cohorts = _cohorts_of(user.id)
+    sessions = _session_details(cohorts)
+    options = replace(options, sessions=lambda cohort: sessions.get(cohort.id, {}))
+    calendar = build_calendar(cohorts, options)
     db.session.commit()  # the feed's last-used time
     response = make_response(calendar.to_ical())
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
@@ -114,6 +118,14 @@ def feed(token: str):
     response.headers["Cache-Control"] = "private, max-age=900"
     response.headers["X-Robots-Tag"] = "noindex"
     return response
+
+
+def _session_details(cohorts: list[Cohort]) -> dict:
+    """Sessions with a time and place by cohort id, from whichever plugin keeps them
+    (hook `lms_session_details`; none without it)."""
+    from lms.plugins import plugin_manager
+
+    return plugin_manager().hook.lms_session_details(cohorts=cohorts) or {}
 
 
 def _cohorts_of(user_id: int) -> list[Cohort]:

@@ -147,3 +147,10 @@ def lms_codable_texts(cohort, sources, reader):
     from lms.plugins.initiatives.reports import codable_texts
 
     return codable_texts(cohort, sources, reader)
+
+
+@hookimpl
+def lms_completion_progress(cohort, members, criteria, week):
+    from lms.plugins.initiatives.completion import progress
+
+    return progress(cohort, members, criteria, week)

@@ -183,3 +183,10 @@ def lms_demo_data(cohort):
     from lms.plugins.reflections.demo import add_demo_reflections
 
     add_demo_reflections(cohort)
+
+
+@hookimpl
+def lms_completion_progress(cohort, members, criteria, week):
+    from lms.plugins.reflections.completion import progress
+
+    return progress(cohort, members, criteria, week)

@@ -142,3 +142,10 @@ def lms_cli():
     from lms.plugins.surveys.cli import surveys_group
 
     return [surveys_group]
+
+
+@hookimpl
+def lms_completion_progress(cohort, members, criteria, week):
+    from lms.plugins.surveys.completion import progress
+
+    return progress(cohort, members, criteria, week)
