@@ -362,6 +362,7 @@ NOTHING_TYPED_TO_KEEP = {
     "reflections.sharing": "radios and a checkbox",
     "reminders.settings": "checkboxes",
     "reminders.unsubscribe": "a button",
+    "sessions.issue": "a button",
 }
 
 

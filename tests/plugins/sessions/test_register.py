@@ -142,10 +142,14 @@ def test_marks_posted_after_the_session_expired_come_back_to_be_saved(
     app, client, login_as, cohort, tutor, trainees
 ):
     login_as(tutor.user)
-    client.post("/sign-out", data={})
     member = trainees[0]
+    token = _token(client.get("/cohorts/autumn/register/4").get_data(as_text=True))
+    with client.session_transaction() as session:
+        session.clear()  # the session expired while the register was open
     response = client.post(
-        "/cohorts/autumn/register/4", data={f"status-{member.id}": "late"}, csrf=False
+        "/cohorts/autumn/register/4",
+        data={f"status-{member.id}": "late", "csrf_token": token},
+        csrf=False,
     )
     assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
     assert register.attendance_of(member) == {}
@@ -155,3 +159,9 @@ def test_marks_posted_after_the_session_expired_come_back_to_be_saved(
     assert f'name="status-{member.id}" type="radio" value="late" checked' in page
     client.post("/cohorts/autumn/register/4", data={f"status-{member.id}": "late"})
     assert register.attendance_of(member) == {4: "late"}
+
+
+def _token(page: str) -> str:
+    import re
+
+    return re.search(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"', page)[1]

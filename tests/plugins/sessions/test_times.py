@@ -90,11 +90,21 @@ def test_break_weeks_have_no_session(make_cohort):
 
 
 def test_a_venue_typed_when_the_session_expired_is_kept(app, client, login_as, cohort, lead):
+    import re
+
     login_as(lead.user)
-    client.post("/sign-out", data={})
+    page = client.get("/cohorts/autumn/sessions").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)[1]
+    with client.session_transaction() as session:
+        session.clear()  # the session expired while the lead was typing
     response = client.post(
         "/cohorts/autumn/sessions",
-        data={"starts_at": "10:00", "ends_at": "12:00", "venue": "The long address I typed"},
+        data={
+            "starts_at": "10:00",
+            "ends_at": "12:00",
+            "venue": "The long address I typed",
+            "csrf_token": token,
+        },
         csrf=False,
     )
     assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
