@@ -41,6 +41,10 @@ MIN_CELL_SIZE = 5
 SCALE_MIN_ANSWERED = 0.8
 """A scale score counts only if the member answered at least this share of its items."""
 SCALE_ID = "scale"
+CHANGE_DECIMALS = 9
+"""Changes are rounded to this many decimal places before they are ranked: scale scores
+are means (e.g. 12/11 and 13/11), so the same change computed from different scores can
+differ in the last bit, and Wilcoxon's ranks would then treat a tie as no tie."""
 
 FIGURES = (
     "n_paired",
@@ -97,7 +101,7 @@ def paired_stats_many(groups: Sequence[tuple[Sequence[float], Sequence[float]]])
         if len(pre) != len(post):
             raise ValueError("pre and post must have the same length")
         arrays.append((np.asarray(pre, dtype=float), np.asarray(post, dtype=float)))
-    tests = _wilcoxon_many([b - a for a, b in arrays])
+    tests = _wilcoxon_many([_changes(a, b) for a, b in arrays])
     return [_paired(a, b, test) for (a, b), test in zip(arrays, tests, strict=True)]
 
 
@@ -105,7 +109,7 @@ def _paired(a: numpy.ndarray, b: numpy.ndarray, test: tuple[float, float] | None
     n = len(a)
     if n == 0:
         return Paired(n_paired=0, notes=("No one answered both waves.",))
-    diffs = b - a
+    diffs = _changes(a, b)
     # Plain reductions: numpy's mean/median/std wrappers cost more than the arithmetic
     # for a tutor group's twenty pairs, and a breakdown computes thousands of them.
     mean_change = float(diffs.sum()) / n
@@ -141,6 +145,10 @@ def _paired(a: numpy.ndarray, b: numpy.ndarray, test: tuple[float, float] | None
     else:
         notes.append("Fewer than 2 members changed: the Wilcoxon test is not computed.")
     return Paired(**figures, notes=tuple(notes))
+
+
+def _changes(before: numpy.ndarray, after: numpy.ndarray) -> numpy.ndarray:
+    return _numpy().round(after - before, CHANGE_DECIMALS)
 
 
 def _median(values: numpy.ndarray) -> float:

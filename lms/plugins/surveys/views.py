@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from lms.core import audit, consent
+from lms.core import audit, consent, disclosure
 from lms.core.permissions import requires
 from lms.core.rescue import keeps_unsaved_text, take_rescued_fields
 from lms.extensions import db
@@ -112,12 +112,37 @@ def _results_choice():
     wave_from = request.args.get("from", "pre")
     wave_to = request.args.get("to", "post")
     by = request.args.get("by") or None
-    if wave_from not in names or wave_to not in names or wave_from == wave_to:
+    if wave_from not in names or wave_to not in names:
         abort(404)
     if by is not None and by not in BREAKDOWNS:
         abort(404)
     wave = services.find_wave(g.cohort, wave_from)
     return wave_from, wave_to, by, services.instrument_of(g.cohort, wave)
+
+
+SAME_WAVE = "Choose a different wave to compare to: change needs two waves"
+
+
+def _same_wave(instrument, wave: str, **shown):
+    """The page again, with the choice to correct named next to its field (400)."""
+    group = shown.get("group")
+    page = _results_page(
+        instrument,
+        wave,
+        wave,
+        None,
+        ready=False,
+        same_wave=SAME_WAVE,
+        counts=services.response_counts(g.cohort, group.id if group else None),
+        form=AnswerErrors({"to": SAME_WAVE}),
+        **shown,
+    )
+    return page, 400
+
+
+def _refuse_same_wave(wave_from: str, wave_to: str) -> None:
+    if wave_from == wave_to:
+        abort(400, SAME_WAVE + ".")
 
 
 def _results_page(instrument, wave_from: str, wave_to: str, found, **shown):
@@ -132,6 +157,9 @@ def _results_page(instrument, wave_from: str, wave_to: str, found, **shown):
         wave_from=wave_from,
         wave_to=wave_to,
         min_cell=services.min_cell_size(),
+        # Submissions are people: counts and rates follow core's small-cell rules.
+        shown_count=disclosure.shown,
+        rate=disclosure.rate,
         consent_reason=consent.suppression_reason(g.cohort)
         if services.consent_required()
         else None,
@@ -143,6 +171,8 @@ def _results_page(instrument, wave_from: str, wave_to: str, found, **shown):
 @requires("surveys.results")
 def results(slug: str):
     wave_from, wave_to, by, instrument = _results_choice()
+    if wave_from == wave_to:
+        return _same_wave(instrument, wave_from, by=by or "sector", breakdowns=BREAKDOWNS)
     found = exports.results(g.cohort, instrument, wave_from, wave_to, by=by or "sector")
     return _results_page(
         instrument,
@@ -162,6 +192,7 @@ def results(slug: str):
 @requires("surveys.results")
 def results_csv(slug: str):
     wave_from, wave_to, by, instrument = _results_choice()
+    _refuse_same_wave(wave_from, wave_to)
     rows = exports.results_rows(g.cohort, instrument, wave_from, wave_to, by=by)
     name = f"{g.cohort.slug}-{instrument.id}-{wave_from}-{wave_to}{'-' + by if by else ''}.csv"
     return _download(exports.results_csv(rows, exports.why_hidden(g.cohort)), "text/csv", name)
@@ -179,6 +210,8 @@ def _tutor_group():
 def group_results(slug: str):
     group = _tutor_group()
     wave_from, wave_to, _, instrument = _results_choice()
+    if wave_from == wave_to:
+        return _same_wave(instrument, wave_from, group=group)
     ready = services.results_ready_for_group(g.cohort, wave_to)
     found = (
         exports.results(g.cohort, instrument, wave_from, wave_to, tutor_group_id=group.id)
@@ -201,6 +234,7 @@ def group_results(slug: str):
 def group_results_csv(slug: str):
     group = _tutor_group()
     wave_from, wave_to, _, instrument = _results_choice()
+    _refuse_same_wave(wave_from, wave_to)
     if not services.results_ready_for_group(g.cohort, wave_to):
         abort(404)
     rows = exports.results_rows(g.cohort, instrument, wave_from, wave_to, tutor_group_id=group.id)

@@ -269,3 +269,20 @@ def test_only_members_with_both_waves_are_paired():
     assert rows[0].result.n_paired == 1 and rows[0].result.mean_change == 2
     mid = results(records, ["q"], ["q"], wave_from="mid", min_cell=1)
     assert mid[0].result.n_paired == 1 and mid[0].result.mean_change == 2
+
+
+def test_equal_scale_changes_are_tied_whatever_scores_they_come_from():
+    """-1/11 from 12/11 -> 11/11 and from 13/11 -> 12/11 differ in the last bit of a
+    float; rounded before ranking, they tie, as the same change should."""
+    from scipy.stats import wilcoxon
+
+    from lms.plugins.surveys.analysis import paired_stats
+
+    pre = [12 / 11, 13 / 11, 2.0, 1.5, 3.0, 2.5, 1.0]
+    post = [11 / 11, 12 / 11, 3.0, 2.0, 2.0, 3.5, 2.5]
+    assert (post[0] - pre[0]) != (post[1] - pre[1])  # the noise this guards against
+    changes = [round(b - a, 9) for a, b in zip(pre, post, strict=True)]
+    expected = wilcoxon(changes, zero_method="wilcox", correction=False, method="auto")
+    result = paired_stats(pre, post)
+    assert result.p_value == pytest.approx(float(expected.pvalue))
+    assert result.wilcoxon_statistic == pytest.approx(float(expected.statistic))

@@ -330,3 +330,36 @@ def test_group_labels_in_results_csv_are_never_formulas():
     row = ResultRow("tutor_group", '=HYPERLINK("http://evil.example")', "lead_change", figures)
     [_, cells] = list(csv.reader(io.StringIO(exports.results_csv([row]))))
     assert cells[:2] == ["tutor_group", '\'=HYPERLINK("http://evil.example")']
+
+
+def test_the_same_wave_twice_is_named_next_to_the_field_not_page_not_found(
+    make_cohort, make_membership, client_for
+):
+    cohort = make_cohort()
+    lead = make_membership(cohort, role="lead")
+    browser = client_for(lead.user)
+    response = browser.get(f"/cohorts/{cohort.slug}/surveys/results?from=post&to=post")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Page not found" not in page
+    assert "govuk-error-summary" in page and 'href="#to"' in page
+    assert 'id="to-error"' in page and "Choose a different wave to compare to" in page
+    download = browser.get(f"/cohorts/{cohort.slug}/surveys/results.csv?from=pre&to=pre")
+    assert download.status_code == 400
+    assert "Choose a different wave to compare to" in download.get_data(as_text=True)
+
+
+def test_a_one_week_wave_says_week_35_and_small_submission_counts_are_hidden(
+    make_cohort, make_membership, add_response, client_for
+):
+    cohort = make_cohort()
+    lead = make_membership(cohort, role="lead")
+    for _ in range(3):
+        add_response(make_membership(cohort, evaluation_consent=True), "pre", 3)
+    response = client_for(lead.user).get(f"/cohorts/{cohort.slug}/surveys/results")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "(week 35)" in page and "weeks 35 to 35" not in page
+    row = page.split("Start of the programme (weeks 1 to 3)</th>", 1)[1].split("</tr>", 1)[0]
+    assert ">3<" in row  # the cohort's size: the lead's roster says so anyway
+    assert row.count("fewer than 5") == 2  # three who submitted, and their rate
