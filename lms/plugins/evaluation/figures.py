@@ -22,6 +22,8 @@ from lms.core import disclosure as s
 from lms.core.clock import today
 from lms.core.cohorts import schedule_of
 from lms.core.models import SECTORS, Cohort, Membership
+from lms.core.numbers import FORMATS, p_text, text_of
+from lms.core.spreadsheets import numeric
 from lms.extensions import db
 from lms.plugins.evaluation.coding import pseudonyms
 
@@ -68,6 +70,21 @@ class Table:
     matrix: dict | None = None
     # Unsuppressed sums behind the table, for figures derived from it (never shown).
     totals: dict = field(default_factory=dict)
+    # Column -> `lms.core.numbers` format of its raw numbers (pages show them formatted).
+    formats: dict[str, str] = field(default_factory=dict)
+    # How the figures were made: printed once in the report's method section.
+    method: list[str] = field(default_factory=list)
+
+    def text(self, row: list) -> list[str]:
+        """A row as pages and documents show it (numbers formatted by column)."""
+        return [
+            text_of(cell, self.formats.get(column))
+            for column, cell in zip(self.columns, row, strict=False)
+        ]
+
+    @property
+    def shown_rows(self) -> list[list[str]]:
+        return [self.text(row) for row in self.rows]
 
 
 @dataclass
@@ -279,6 +296,7 @@ def _status_tables(cohort, key, title, members, weeks, statuses) -> list[Table]:
             "engagement",
             ["Week", "Trainees (week open)", "Submitted", "Submitted (%)"],
             rate_rows,
+            formats={"Submitted (%)": "percent"},
             chart={
                 "kind": "line",
                 "x": "Week",
@@ -348,6 +366,9 @@ def _table_from(plugin: str, raw) -> Table | None:
     for row in rows:
         row = (row + [""] * len(columns))[: len(columns)]
         row = ["" if c is None else c for c in row]
+        # Figures sent as text ("7", "3.6") become numbers, so spreadsheets can sum them;
+        # the first column names the row and stays as it is.
+        row = row[:1] + [numeric(cell) for cell in row[1:]]
         for i in counted:
             row[i] = s.safety_net(row[i])
         cells.append(row)
@@ -358,7 +379,11 @@ def _table_from(plugin: str, raw) -> Table | None:
         or not all(y in columns for y in chart.get("y") or [None])
     ):
         chart = None
-    notes = raw.get("suppressed") or []
+    formats = raw.get("formats") if isinstance(raw.get("formats"), dict) else {}
+    method = []
+    for name in ("suppressed", "method"):
+        notes = raw.get(name) or []
+        method += [str(n) for n in (notes if isinstance(notes, list) else [notes])]
     return Table(
         key,
         raw["title"],
@@ -366,9 +391,10 @@ def _table_from(plugin: str, raw) -> Table | None:
         columns,
         cells,
         chart=chart,
-        notes=[str(n) for n in (notes if isinstance(notes, list) else [notes])],
         description=str(raw.get("description") or ""),
         source=plugin,
+        formats={c: f for c, f in formats.items() if c in columns and f in FORMATS},
+        method=method,
     )
 
 
@@ -428,23 +454,118 @@ def parts_for_chart(key: str) -> tuple[str, ...]:
 
 
 def summary_of(report: Report) -> list[str]:
-    overview = {row[0]: row[1] for row in report.table("participation-overview").rows}
-    lines = [
-        f"{overview['Enrolled']} trainees enrolled; {overview['Still taking part']} still "
-        f"taking part and {overview['Withdrew']} withdrew. "
-        f"{overview['Consented to evaluation use']} consented to evaluation use."
-    ]
+    """The key figures in sentences, for the dashboard and the report's summary. Each is
+    read from the (suppressed) tables, so it never says more than they do, and a hidden
+    figure is named as hidden, never printed."""
+    lines = [_participation_line(report), _consent_line(report)]
     rates = report.table("engagement-rates")
     if rates is not None and rates.rows:
-        latest = rates.rows[-1]
-        lines.append(
-            f"In week {latest[0]}, the latest week taught, the reflection submission rate "
-            f"was {_percent(latest[3])}."
-        )
+        week, _open, _done, rate = rates.rows[-1]
+        if isinstance(rate, int | float):
+            lines.append(
+                f"In week {week}, the latest week taught, {rate:.1f}% of the trainees whose "
+                "week had opened submitted their reflection."
+            )
+        elif rate != "none yet":
+            lines.append(
+                f"The reflection submission rate of week {week}, the latest week taught, is "
+                f"not shown because it rests on {rate} trainees."
+            )
+        overall = s.rate(rates.totals.get("submitted", 0), rates.totals.get("open", 0))
+        if isinstance(overall, int | float) and len(rates.rows) > 1:
+            lines.append(
+                f"Over the {len(rates.rows)} weeks taught so far, {overall:.1f}% of the "
+                "reflections due were submitted."
+            )
+    lines += _confidence_lines(report)
     if report.theme_line:
         lines.append(report.theme_line)
-    return lines
+    return [line for line in lines if line]
 
 
-def _percent(value) -> str:
-    return f"{value}%" if isinstance(value, int | float) else str(value)
+def _overview(report: Report) -> dict:
+    table = report.table("participation-overview")
+    return {row[0]: row[1] for row in table.rows} if table else {}
+
+
+def _capital(cell) -> str:
+    text = str(cell)
+    return text[:1].upper() + text[1:]
+
+
+def _participation_line(report: Report) -> str:
+    overview = _overview(report)
+    if not overview:
+        return ""
+    enrolled = overview["Enrolled"]
+    staying, gone = overview["Still taking part"], overview["Withdrew"]
+    if enrolled == 0:
+        return "No trainees are enrolled yet."
+    first = f"{_capital(enrolled)} trainees enrolled"
+    if gone == s.HIDDEN:
+        return (
+            f"{first}; {staying} are still taking part. The number who withdrew is not "
+            "shown, because the smaller number could otherwise be worked out from it."
+        )
+    if staying == s.HIDDEN:
+        return (
+            f"{first}; {gone} withdrew. The number still taking part is not shown, because "
+            "the number who withdrew could otherwise be worked out from it."
+        )
+    return f"{first}: {staying} still taking part and {gone} withdrew."
+
+
+def _consent_line(report: Report) -> str:
+    overview = _overview(report)
+    if not overview or overview.get("Enrolled") == 0:
+        return ""
+    yes, no = overview["Consented to evaluation use"], overview["Did not consent"]
+    if yes == s.HIDDEN:
+        return (
+            f"{_capital(no)} trainees did not consent to evaluation use. The number who "
+            "consented is not shown, because the smaller number could otherwise be worked "
+            "out from it."
+        )
+    if no == s.HIDDEN:
+        return (
+            f"{_capital(yes)} trainees consented to evaluation use. The number who did not "
+            "is not shown, because the smaller number could otherwise be worked out from it."
+        )
+    return (
+        f"{_capital(yes)} trainees consented to evaluation use and {_capital(no).lower()} did not."
+    )
+
+
+def _confidence_lines(report: Report) -> list[str]:
+    """The scale's paired change, when a confidence table gives one."""
+    wanted = {"Measure", "People paired", "Mean at start", "Mean at end", "Mean change"}
+    for table in report.section("confidence"):
+        if not wanted <= set(table.columns):
+            continue
+        for row in table.rows:
+            cell = dict(zip(table.columns, row, strict=False))
+            if cell["Measure"] != "Confidence scale score":
+                continue
+            n = cell["People paired"]
+            if not isinstance(n, int) or isinstance(cell["Mean change"], str):
+                return [
+                    "The change in the confidence scale score is not shown, because fewer "
+                    f"than {s.threshold()} trainees answered both the start and the end survey."
+                ]
+            shown = dict(zip(table.columns, table.text(row), strict=False))
+            line = (
+                f"The {n} trainees who answered both the start and the end survey had a mean "
+                f"confidence scale score of {shown['Mean at start']} at the start and "
+                f"{shown['Mean at end']} at the end, a change of {shown['Mean change']}"
+            )
+            if is_figure(cell.get("95% CI from")) and is_figure(cell.get("95% CI to")):
+                line += f" (95% CI {shown['95% CI from']} to {shown['95% CI to']})"
+            p = cell.get("p (Wilcoxon)")
+            if is_figure(p):
+                line += f"; Wilcoxon signed-rank p {'<0.001' if p < 0.001 else '= ' + p_text(p)}"
+            return [line + "."]
+    return []
+
+
+def is_figure(cell) -> bool:
+    return isinstance(cell, int | float) and not isinstance(cell, bool)
