@@ -73,14 +73,19 @@ def report_docx(report: Report) -> bytes:
             document.add_paragraph(message)
         for table in part.tables:
             document.add_heading(table.title, level=2)
+            # The heading, its chart and the start of its table stay on one page.
+            together = []
             if table.description:
-                document.add_paragraph(table.description)
+                together.append(document.add_paragraph(table.description))
             if table.chart and table.chart.get("kind") != "heatmap":
                 if outline.charted(table):
                     document.add_picture(io.BytesIO(render(table, "png")), width=Cm(15))
-                    document.add_paragraph(describe(table), style="Caption")
+                    together.append(document.paragraphs[-1])
+                    together.append(document.add_paragraph(describe(table), style="Caption"))
                 else:
-                    document.add_paragraph(NOTHING_TO_DRAW)
+                    together.append(document.add_paragraph(NOTHING_TO_DRAW))
+            for paragraph in together:
+                paragraph.paragraph_format.keep_with_next = True
             _docx_table(document, table)
             for note in table.notes:
                 document.add_paragraph(note)
