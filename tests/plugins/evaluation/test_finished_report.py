@@ -212,3 +212,16 @@ def test_the_printable_page_has_the_same_structure(finished):
 def test_the_dashboard_summary_reads_well_when_consent_is_hidden(finished):
     html = finished.get("/cohorts/north-2026/evaluation").get_data(as_text=True)
     assert CONSENT_HIDDEN in html and "not shown consented" not in html
+
+
+def test_the_csvs_keep_the_raw_numbers(finished):
+    import csv
+    import zipfile
+
+    archive = zipfile.ZipFile(
+        io.BytesIO(finished.get("/cohorts/north-2026/evaluation/report.zip").data)
+    )
+    rows = list(csv.reader(io.StringIO(archive.read("surveys-confidence-change.csv").decode())))
+    assert float(rows[1][-1]) == pytest.approx(0.00006)  # raw, for re-analysis
+    notes = archive.read("method-notes.txt").decode()
+    assert notes.count("Pre and post survey answers are paired by person.") == 1

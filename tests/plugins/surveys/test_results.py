@@ -331,3 +331,19 @@ def test_group_labels_in_results_csv_are_never_formulas():
     row = ResultRow("tutor_group", '=HYPERLINK("http://evil.example")', "lead_change", figures)
     [_, cells] = list(csv.reader(io.StringIO(exports.results_csv([row]))))
     assert cells[:2] == ["tutor_group", '\'=HYPERLINK("http://evil.example")']
+
+
+def test_a_tiny_p_value_reads_less_than_0_001(
+    make_cohort, make_membership, add_response, client_for
+):
+    """Issue 18: p = 0.000002 printed as "0.000"; one function writes p-values now."""
+    cohort = make_cohort()
+    for index in range(20):
+        member = make_membership(cohort, evaluation_consent=True)
+        add_response(member, "pre", 1 + index % 2)
+        add_response(member, "post", 4 + index % 2)
+    lead = make_membership(cohort, role="lead")
+    html = (
+        client_for(lead.user).get(f"/cohorts/{cohort.slug}/surveys/results").get_data(as_text=True)
+    )
+    assert "&lt;0.001" in html and ">0.000<" not in html
