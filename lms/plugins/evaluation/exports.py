@@ -29,6 +29,8 @@ def method_notes(report: Report) -> list[str]:
 
 # -- DOCX ---------------------------------------------------------------------------------
 
+MARGIN_MM = 22
+
 
 def _moment() -> datetime:
     """Now, or noon of the pinned day (`LMS_TODAY`), so a demo's file says its date."""
@@ -52,8 +54,8 @@ def report_docx(report: Report) -> bytes:
     section = document.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Mm(210), Mm(297)
-    section.left_margin = section.right_margin = Cm(2.2)
-    section.top_margin = section.bottom_margin = Cm(2.2)
+    section.left_margin = section.right_margin = Mm(MARGIN_MM)
+    section.top_margin = section.bottom_margin = Mm(MARGIN_MM)
     section.header_distance = section.footer_distance = Cm(1.0)
     document.styles["Normal"].font.name = "Arial"
     document.styles["Normal"].font.size = Pt(10.5)
@@ -84,6 +86,13 @@ def report_docx(report: Report) -> bytes:
                     together.append(document.add_paragraph(describe(table), style="Caption"))
                 else:
                     together.append(document.add_paragraph(NOTHING_TO_DRAW))
+            elif table.chart:
+                together.append(
+                    document.add_paragraph(
+                        "The chart of each trainee, week by week, is on the evaluation "
+                        "dashboard and the printable report; the table gives its figures."
+                    )
+                )
             for paragraph in together:
                 paragraph.paragraph_format.keep_with_next = True
             _docx_table(document, table)
@@ -211,9 +220,39 @@ def _docx_table(document, table: Table) -> None:
             run.bold = True
     for row in table.shown_rows:
         cells = grid.add_row().cells
+        if len(row) > 2 and row[1] and not any(row[2:]):
+            # A row hidden as a whole ("Fewer than 5 responses") reads across its cells.
+            cells[0].text = row[0]
+            cells[1].merge(cells[-1]).text = row[1]
+            continue
         for cell, value in zip(cells, row, strict=True):
             cell.text = value
+    _column_widths(grid, len(table.columns))
     document.add_paragraph()
+
+
+TEXT_WIDTH_MM = 210 - 2 * MARGIN_MM  # A4 less its margins
+
+
+def _column_widths(grid, count: int) -> None:
+    """The first column names the row (often a survey question): it gets room, the
+    figures share the rest. Wide tables are set a size smaller."""
+    from docx.shared import Mm, Pt
+
+    grid.autofit = False
+    if count <= 3:
+        widths = [TEXT_WIDTH_MM / count] * count
+    else:
+        first = TEXT_WIDTH_MM * (0.3 if count > 5 else 0.34)
+        widths = [first] + [(TEXT_WIDTH_MM - first) / (count - 1)] * (count - 1)
+    for column, width in zip(grid.columns, widths, strict=True):
+        column.width = Mm(width)
+        for cell in column.cells:
+            cell.width = Mm(width)
+            if count > 5:
+                for paragraph in cell.paragraphs:
+                    for run in paragraph.runs:
+                        run.font.size = Pt(8)
 
 
 # -- XLSX ---------------------------------------------------------------------------------

@@ -105,13 +105,13 @@ def method_of(report: Report) -> list[tuple[str, list[str]]]:
             ],
         ),
     ]
-    surveys: list[str] = []
-    for table in report.tables:
-        for note in table.method:
-            if note not in surveys and note != s.rule_text():
-                surveys.append(note)
-    if surveys:
-        parts.append(("Confidence, initiatives and other figures", surveys))
+    # Each part of the programme's own notes, once, under the section they belong to.
+    for key, heading in SECTIONS.items():
+        notes: list[str] = []
+        for table in report.section(key):
+            notes += [n for n in table.method if n not in notes and n != s.rule_text()]
+        if notes:
+            parts.append((heading, notes))
     parts.append(
         (
             "Themes and quotes",
