@@ -477,6 +477,7 @@ def summary_of(report: Report) -> list[str]:
                 f"Over the {len(rates.rows)} weeks taught so far, {overall:.1f}% of the "
                 "reflections due were submitted."
             )
+    lines += _initiative_lines(report)
     lines += _confidence_lines(report)
     if report.theme_line:
         lines.append(report.theme_line)
@@ -534,6 +535,34 @@ def _consent_line(report: Report) -> str:
     return (
         f"{_capital(yes)} trainees consented to evaluation use and {_capital(no).lower()} did not."
     )
+
+
+def _initiative_lines(report: Report) -> list[str]:
+    """Initiatives' status now and their move up Arnstein's ladder, when the initiatives
+    plugin gives those tables."""
+    lines = []
+    rag = report.table("initiatives-rag")
+    if rag is not None and rag.columns == ["Status", "Initiatives"] and rag.rows:
+        shown = [f"{n} {status.lower()}" for status, n in rag.rows if n != s.HIDDEN]
+        hidden = [status.lower() for status, n in rag.rows if n == s.HIDDEN]
+        if any(isinstance(n, int) and n > 0 or s.is_hidden(n) for _, n in rag.rows):
+            line = "Change initiatives of consenting trainees, by status now: " + ", ".join(shown)
+            line += "."
+            if hidden:
+                line += (
+                    f" The number {' or '.join(hidden)} is not shown, because a smaller number "
+                    "could otherwise be worked out from it."
+                )
+            lines.append(line)
+    mean = report.table("initiatives-mean-rung")
+    if mean is not None and mean.rows and len(mean.rows[0]) == 3:
+        _, before, after = mean.rows[0]
+        if is_figure(before) and is_figure(after):
+            lines.append(
+                f"The mean rung on Arnstein's ladder moved from {before} at the baseline to "
+                f"{after} at the latest update (1 is manipulation, 8 citizen control)."
+            )
+    return lines
 
 
 def _confidence_lines(report: Report) -> list[str]:

@@ -64,6 +64,9 @@ def test_the_command_line_writes_the_finished_report(demo_report):
     assert document.sections[0].header.paragraphs[0].text.endswith("demo cohort")
     text = [p.text for p in document.paragraphs]
     assert "18 trainees enrolled: 18 still taking part and 0 withdrew." in text
+    # Summary sentences read from the initiatives' tables, hidden counts in words.
+    assert any(line.startswith("Change initiatives of consenting trainees") for line in text)
+    assert any(line.startswith("The mean rung on Arnstein's ladder moved from") for line in text)
     # The real surveys plugin's method, said once: pairing, the 80% rule, the tests.
     joined = "\n".join(text)
     for phrase in (
