@@ -51,6 +51,7 @@ bench: setup
 # Refresh the README's pictures (docs/screenshots/*.png) from the demo cohort.
 screenshots: setup
 	$(BIN)/python scripts/screenshots.py
+	$(BIN)/python scripts/report_pages.py
 
 clean:
 	rm -rf $(VENV) node_modules lms/static/govuk lms/static/app.css

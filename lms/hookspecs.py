@@ -113,8 +113,15 @@ def lms_evaluation_tables(cohort):
       Optional ``"y_label"`` (axis title) and ``"y_max"`` (axis top, e.g. 100).
     - ``"count_columns"``: columns holding counts of people; as a safety net the
       evaluation shows any whole number 1-4 there as "fewer than 5".
-    - ``"suppressed"``: list of notes shown under the table, e.g.
-      ``["Counts of 1 to 4 are shown as 'fewer than 5'."]``.
+    - ``"suppressed"``: list of notes on how the table's figures were made safe, e.g.
+      ``["Counts of 1 to 4 are shown as 'fewer than 5'."]``; the report prints each
+      different note once, in its method and limitations section.
+    - ``"method"``: list of sentences on how the figures were made (e.g. the test
+      used); printed once in the report's method and limitations section.
+    - ``"formats"``: ``{column: format}`` for columns of raw numbers, with a format
+      of ``lms.core.numbers.FORMATS`` (``"count"``, ``"decimal1"``, ``"decimal2"``,
+      ``"percent"`` (0-100), ``"p"``): pages and documents show the number formatted
+      (a p-value below 0.001 as "<0.001"), spreadsheets keep the number.
     - ``"description"``: one sentence on what the table shows and where the figures
       come from (goes into the report's data dictionary).
     - ``"kind"``: ``"figures"`` (default) or ``"texts"``; ``"texts"`` tables are ignored

@@ -108,3 +108,21 @@ def test_roster_and_audit_downloads_are_written_by_the_one_writer(
     written.clear()
     audit = client_for(make_user(admin=True)).get("/admin/audit.csv")
     assert audit.status_code == 200 and "data.exported" in written
+
+
+def test_formatted_columns_keep_numbers_numeric_and_text_safe():
+    """Issue 18: the workbook stored figures as text; a formatted column stores numbers
+    (with its number format) and still neutralises a formula."""
+    sheet = Sheet(
+        "S",
+        [["p", "mean"], [0.00006, "3.10"], ["=1+1", "fewer than 5"], ["-0.25", 2]],
+        formats={0: "p", 1: "decimal2"},
+        data_from=1,
+        freeze="A2",
+    )
+    book = load_workbook(io.BytesIO(xlsx_bytes([sheet])))["S"]
+    assert book.freeze_panes == "A2"
+    assert book["A2"].data_type == "n" and book["A2"].number_format == "0.000000"
+    assert book["B2"].value == 3.1 and book["B2"].number_format == "0.00"
+    assert book["A3"].value == "'=1+1" and book["B3"].value == "fewer than 5"
+    assert book["A4"].value == -0.25 and book["B4"].data_type == "n"

@@ -34,6 +34,27 @@ def number(cell) -> float | None:
         return None
 
 
+def drawable(table: Table) -> bool:
+    """Has the table a chart with something on it? A chart of nothing but zeros and
+    hidden cells would be empty axes (the scale made up by the plotting library)."""
+    chart = table.chart or {}
+    if chart.get("kind") == "heatmap":
+        return bool(table.matrix and table.matrix["rows"])
+    if not chart:
+        return False
+    values = [number(row[table.columns.index(y)]) for row in table.rows for y in chart["y"]]
+    values = [v for v in values if v is not None]
+    if chart["kind"] == "bar":
+        return any(values)
+    return bool(values)
+
+
+NOTHING_TO_DRAW = (
+    "There is no chart: none of its figures can be drawn yet (all are zero, not shown or "
+    "not available)."
+)
+
+
 def describe(table: Table) -> str:
     """The chart's text alternative: what a sighted reader would take from it."""
     chart = table.chart or {}

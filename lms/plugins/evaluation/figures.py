@@ -22,6 +22,8 @@ from lms.core import disclosure as s
 from lms.core.clock import today
 from lms.core.cohorts import schedule_of
 from lms.core.models import SECTORS, Cohort, Membership
+from lms.core.numbers import FORMATS, text_of
+from lms.core.spreadsheets import numeric
 from lms.extensions import db
 from lms.plugins.evaluation.coding import pseudonyms
 
@@ -68,6 +70,21 @@ class Table:
     matrix: dict | None = None
     # Unsuppressed sums behind the table, for figures derived from it (never shown).
     totals: dict = field(default_factory=dict)
+    # Column -> `lms.core.numbers` format of its raw numbers (pages show them formatted).
+    formats: dict[str, str] = field(default_factory=dict)
+    # How the figures were made: printed once in the report's method section.
+    method: list[str] = field(default_factory=list)
+
+    def text(self, row: list) -> list[str]:
+        """A row as pages and documents show it (numbers formatted by column)."""
+        return [
+            text_of(cell, self.formats.get(column))
+            for column, cell in zip(self.columns, row, strict=False)
+        ]
+
+    @property
+    def shown_rows(self) -> list[list[str]]:
+        return [self.text(row) for row in self.rows]
 
 
 @dataclass
@@ -279,6 +296,7 @@ def _status_tables(cohort, key, title, members, weeks, statuses) -> list[Table]:
             "engagement",
             ["Week", "Trainees (week open)", "Submitted", "Submitted (%)"],
             rate_rows,
+            formats={"Submitted (%)": "percent"},
             chart={
                 "kind": "line",
                 "x": "Week",
@@ -348,6 +366,9 @@ def _table_from(plugin: str, raw) -> Table | None:
     for row in rows:
         row = (row + [""] * len(columns))[: len(columns)]
         row = ["" if c is None else c for c in row]
+        # Figures sent as text ("7", "3.6") become numbers, so spreadsheets can sum them;
+        # the first column names the row and stays as it is.
+        row = row[:1] + [numeric(cell) for cell in row[1:]]
         for i in counted:
             row[i] = s.safety_net(row[i])
         cells.append(row)
@@ -358,7 +379,11 @@ def _table_from(plugin: str, raw) -> Table | None:
         or not all(y in columns for y in chart.get("y") or [None])
     ):
         chart = None
-    notes = raw.get("suppressed") or []
+    formats = raw.get("formats") if isinstance(raw.get("formats"), dict) else {}
+    method = []
+    for name in ("suppressed", "method"):
+        notes = raw.get(name) or []
+        method += [str(n) for n in (notes if isinstance(notes, list) else [notes])]
     return Table(
         key,
         raw["title"],
@@ -366,9 +391,10 @@ def _table_from(plugin: str, raw) -> Table | None:
         columns,
         cells,
         chart=chart,
-        notes=[str(n) for n in (notes if isinstance(notes, list) else [notes])],
         description=str(raw.get("description") or ""),
         source=plugin,
+        formats={c: f for c, f in formats.items() if c in columns and f in FORMATS},
+        method=method,
     )
 
 
@@ -428,23 +454,7 @@ def parts_for_chart(key: str) -> tuple[str, ...]:
 
 
 def summary_of(report: Report) -> list[str]:
-    overview = {row[0]: row[1] for row in report.table("participation-overview").rows}
-    lines = [
-        f"{overview['Enrolled']} trainees enrolled; {overview['Still taking part']} still "
-        f"taking part and {overview['Withdrew']} withdrew. "
-        f"{overview['Consented to evaluation use']} consented to evaluation use."
-    ]
-    rates = report.table("engagement-rates")
-    if rates is not None and rates.rows:
-        latest = rates.rows[-1]
-        lines.append(
-            f"In week {latest[0]}, the latest week taught, the reflection submission rate "
-            f"was {_percent(latest[3])}."
-        )
-    if report.theme_line:
-        lines.append(report.theme_line)
-    return lines
+    """The key figures in sentences (see `summary`), for the dashboard and the report."""
+    from lms.plugins.evaluation.summary import sentences
 
-
-def _percent(value) -> str:
-    return f"{value}%" if isinstance(value, int | float) else str(value)
+    return sentences(report)

@@ -97,8 +97,7 @@ def theme_tables(cohort: Cohort, report, reader=None) -> list:
     report.excerpt_rows = _excerpt_rows(cohort, excerpts, masker)
     authors = {e.text.membership_id for e in excerpts}
     enough = not authors or len(authors) >= s.threshold()
-    coded = len({e.passage for e in excerpts}) if enough else s.fewer()
-    report.theme_line = f"Passages coded: {coded}, written by {s.shown(len(authors))} people."
+    report.theme_line = theme_line(excerpts, authors, enough, frequency)
     tables = [
         Table(
             "themes-frequency",
@@ -134,6 +133,32 @@ def theme_tables(cohort: Cohort, report, reader=None) -> list:
     return tables
 
 
+def theme_line(excerpts, authors, enough: bool, frequency: list[list]) -> str:
+    """The themes in a sentence; counts of fewer people than the threshold are named as
+    hidden, not printed."""
+    if not excerpts:
+        return "No passages have been coded for themes yet."
+    if not enough:
+        return (
+            "Passages have been coded for themes, but how many is not shown because they "
+            f"were written by {s.fewer()} people."
+        )
+    passages = len({e.passage for e in excerpts})
+    line = f"{passages} passages written by {len(authors)} people were coded for themes."
+    counted = [(n, name) for name, _, n in frequency if isinstance(n, int) and n > 0]
+    if counted:
+        most = max(n for n, _ in counted)
+        names = [name for n, name in counted if n == most]
+        line += (
+            f" The theme raised by the most people ({most}) was “{names[0]}”."
+            if len(names) == 1
+            else f" The themes raised by the most people ({most} each) were "
+            + ", ".join(f"“{name}”" for name in names)
+            + "."
+        )
+    return line
+
+
 def agreement_table(excerpts: list[CodedExcerpt], ordered):
     """Where two or more coders coded the same text: did they all use each theme?"""
     from lms.plugins.evaluation.figures import Table
@@ -165,6 +190,7 @@ def agreement_table(excerpts: list[CodedExcerpt], ordered):
             "Agreement (%)",
         ],
         rows,
+        formats={"Agreement (%)": "percent"},
         description="For texts coded by more than one coder: how often every coder of the "
         "text used the theme when any did.",
     )

@@ -23,6 +23,7 @@ from lms.core.rescue import keeps_unsaved_text, kept_form, refill, take_kept_tex
 from lms.extensions import db
 from lms.plugins.evaluation import charts, coding, exports, figures
 from lms.plugins.evaluation.forms import CodingForm, CopyCodebookForm, DeleteForm, ThemeForm
+from lms.plugins.evaluation.outline import method_of, outline_of
 
 VIEW, CODE = "evaluation.view", "evaluation.code"
 TEXTS_PER_PAGE = 50
@@ -50,6 +51,8 @@ bp = EvaluationBlueprint(
 def helpers() -> dict:
     return {
         "describe": charts.describe,
+        "drawable": charts.drawable,
+        "nothing_to_draw": charts.NOTHING_TO_DRAW,
         "sections": figures.SECTIONS,
         "rows_shown": ROWS_SHOWN,
     }
@@ -62,7 +65,9 @@ def helpers() -> dict:
 @requires(VIEW)
 def dashboard():
     report = figures.build_report(g.cohort)
-    return render_template("evaluation/dashboard.html", cohort=g.cohort, report=report)
+    return render_template(
+        "evaluation/dashboard.html", cohort=g.cohort, report=report, method=method_of(report)
+    )
 
 
 @bp.route("/cohorts/<slug>/evaluation/charts/<key>.svg")
@@ -99,12 +104,7 @@ def _chart(key: str, reader=None):
 @requires(VIEW)
 def printable():
     report = figures.build_report(g.cohort)
-    return render_template(
-        "evaluation/report.html",
-        cohort=g.cohort,
-        report=report,
-        notes=exports.method_notes(report),
-    )
+    return render_template("evaluation/report.html", cohort=g.cohort, outline=outline_of(report))
 
 
 DOWNLOADS = {

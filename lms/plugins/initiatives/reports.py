@@ -177,13 +177,14 @@ def notes() -> list[str]:
 def evaluation_tables(cohort: Cohort) -> list[dict]:
     """The evaluation's view: consented members only, suppressed as in the module rules."""
     summary = cohort_summary(cohort, consented_only=True)
-    note = f"Trainees who consented: {summary.trainees}; initiatives: {summary.initiatives}"
     common = {"section": "initiatives", "suppressed": notes()}
     return [
         {
             **common,
             "key": "initiatives-rag",
-            "title": f"Change initiatives: status now ({note})",
+            # No counts in a title: a title is never suppressed (the participation table
+            # may hide the number who consented).
+            "title": "Change initiatives: status now (consenting trainees only)",
             "description": "RAG status of each initiative's latest progress update.",
             "columns": ["Status", "Initiatives"],
             "rows": [list(row) for row in summary.rag],

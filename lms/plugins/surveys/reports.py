@@ -14,10 +14,6 @@ from lms.plugins.surveys import analysis, exports, services
 from lms.plugins.surveys.models import SurveyAnswer, SurveyResponse
 
 
-def _figure(value, places: int = 2) -> str:
-    return "" if value is None else f"{value:.{places}f}"
-
-
 def evaluation_tables(cohort: Cohort) -> list[dict]:
     """Paired pre → post change for the scale and each item, suppressed like the page."""
     names = [wave.wave for wave in services.waves(cohort)]
@@ -34,25 +30,30 @@ def evaluation_tables(cohort: Cohort) -> list[dict]:
             else instrument.items_by_id[row.item_id].wording
         )
         if r.suppressed:
-            rows.append([label, hidden, "", "", "", ""])
+            rows.append([label, hidden, "", "", "", "", "", "", ""])
             continue
-        change = (
-            f"{_figure(r.mean_change)} ({_figure(r.ci95_low)} to {_figure(r.ci95_high)})"
-            if r.ci95_low is not None
-            else _figure(r.mean_change)
-        )
+        # Raw numbers: the evaluation formats them (`formats`) for pages and documents.
         rows.append(
             [
                 label,
-                str(r.n_paired),
-                _figure(r.pre_mean),
-                _figure(r.post_mean),
-                change,
-                _figure(r.p_value, 3),
+                r.n_paired,
+                *(
+                    "" if v is None else v
+                    for v in (
+                        r.pre_mean,
+                        r.post_mean,
+                        r.mean_change,
+                        r.ci95_low,
+                        r.ci95_high,
+                        r.p_value,
+                        r.rank_biserial,
+                    )
+                ),
             ]
         )
     rows.sort(key=lambda row: row[0] != "Confidence scale score")
     minimum = services.min_cell_size()
+    decimals = ["Mean at start", "Mean at end", "Mean change", "95% CI from", "95% CI to"]
     return [
         {
             "key": "confidence-change",
@@ -60,19 +61,24 @@ def evaluation_tables(cohort: Cohort) -> list[dict]:
             "title": f"{instrument.title}: change from the start to the end (paired)",
             "description": (
                 "Mean answers of the same people at the start and at the end of the programme "
-                "(paired), with the mean change, its 95% confidence interval and a Wilcoxon "
-                "signed-rank test."
+                "(paired), with the mean change, its 95% confidence interval, a Wilcoxon "
+                "signed-rank test and the rank-biserial correlation."
             ),
             "columns": [
                 "Measure",
                 "People paired",
-                "Mean at start",
-                "Mean at end",
-                "Mean change (95% CI)",
+                *decimals,
                 "p (Wilcoxon)",
+                "Rank-biserial r",
             ],
             "rows": rows,
             "count_columns": ["People paired"],
+            "formats": {
+                "People paired": "count",
+                **dict.fromkeys(decimals, "decimal2"),
+                "p (Wilcoxon)": "p",
+                "Rank-biserial r": "decimal2",
+            },
             "chart": {
                 "kind": "slope",
                 "x": "Measure",
@@ -85,6 +91,22 @@ def evaluation_tables(cohort: Cohort) -> list[dict]:
                 "Only members who consented to evaluation use are counted."
                 if services.consent_required()
                 else "Every member who answered both waves is counted.",
+            ],
+            "method": [
+                "Pre and post survey answers are paired by person: only people who answered "
+                "both the start (pre) and the end (post) survey are compared, each with "
+                "themselves; anyone who answered only one is left out.",
+                "A person's scale score is the mean of their answers to the scale's items, "
+                f"counted only when they answered at least {analysis.SCALE_MIN_ANSWERED:.0%} "
+                "of those items.",
+                "Change is the mean at the end minus the mean at the start, over the same "
+                "people: a positive change means higher answers at the end. Its 95% "
+                "confidence interval uses the t distribution.",
+                "The p-value is from the Wilcoxon signed-rank test (two-sided), which asks "
+                "whether the changes lean one way more than chance would give; a p-value "
+                "below 0.001 is shown as <0.001. The rank-biserial correlation (from -1 to 1) "
+                "is the size of the change: the share of ranked changes that were rises "
+                "minus the share that were falls.",
             ],
         }
     ]

@@ -6,6 +6,7 @@ from flask import Blueprint, Response, abort, flash, g, redirect, render_templat
 from flask_login import current_user
 
 from lms.core import audit, consent, disclosure
+from lms.core.numbers import p_text
 from lms.core.permissions import requires
 from lms.core.rescue import keeps_unsaved_text, take_rescued_fields
 from lms.extensions import db
@@ -273,7 +274,11 @@ def _download(body, mimetype: str, filename: str) -> Response:
 
 @bp.context_processor
 def survey_helpers() -> dict:
-    return {"wave_names": services.WAVE_NAMES, "figure": _figure}
+    return {"wave_names": services.WAVE_NAMES, "figure": _figure, "p_value": _p_value}
+
+
+def _p_value(value) -> str:
+    return "–" if value is None else p_text(value)
 
 
 def _figure(value, places: int = 2, percent: bool = False) -> str:

@@ -38,13 +38,13 @@ def test_the_docx_report_carries_the_dashboard_figures(
         "Engagement",
         "Confidence",
         "Themes in what trainees wrote",
-        "Method notes",
+        "Method and limitations",
         "What trainees said: illustrative quotes",
     ):
         assert heading in headings
     text = "\n".join(p.text for p in document.paragraphs)
     assert "17 trainees enrolled" in text  # 12 + the 5 authors
-    assert "Wilcoxon signed-rank test" in text and "fewer than 5" in text
+    assert "Small-cell suppression" in text and "fewer than 5" in text
     assert "“silo working between teams”" in text
     tables = {t.rows[0].cells[0].text: t for t in document.tables}
     sector = [[c.text for c in row.cells] for row in tables["Sector"].rows]
@@ -130,7 +130,7 @@ def test_formulas_are_not_exported_as_formulas(cohort, lead, fakes, login_as):
 def test_the_printable_report(cohort, lead, add_trainees, fakes, login_as):
     known_cohort(cohort, add_trainees, fakes)
     html = login_as(lead).get("/cohorts/north-2026/evaluation/report").get_data(as_text=True)
-    assert "Evaluation report: North 2026" in html and "Method notes" in html
+    assert "Evaluation report: North 2026" in html and "Method and limitations" in html
     assert "/evaluation/static/print.css" in html
     assert cells(html, "Enrolled") == ["12"]
     assert "style=" not in html

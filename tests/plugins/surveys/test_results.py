@@ -187,8 +187,9 @@ def test_evaluation_tables_give_the_headline_results(app, cohort_with_results):
     [table] = lms_evaluation_tables(cohort)
     assert table["columns"][:2] == ["Measure", "People paired"]
     first = table["rows"][0]
-    assert first[0] == "Confidence scale score" and first[1] == "6"
-    assert first[4].startswith("1.17 (")
+    assert first[0] == "Confidence scale score" and first[1] == 6
+    assert round(first[4], 2) == 1.17  # raw numbers: the evaluation formats them
+    assert table["formats"]["p (Wilcoxon)"] == "p"
 
 
 def test_erasure_unlinks_but_keeps_the_aggregates(
@@ -363,3 +364,19 @@ def test_a_one_week_wave_says_week_35_and_small_submission_counts_are_hidden(
     row = page.split("Start of the programme (weeks 1 to 3)</th>", 1)[1].split("</tr>", 1)[0]
     assert ">3<" in row  # the cohort's size: the lead's roster says so anyway
     assert row.count("fewer than 5") == 2  # three who submitted, and their rate
+
+
+def test_a_tiny_p_value_reads_less_than_0_001(
+    make_cohort, make_membership, add_response, client_for
+):
+    """Issue 18: p = 0.000002 printed as "0.000"; one function writes p-values now."""
+    cohort = make_cohort()
+    for index in range(20):
+        member = make_membership(cohort, evaluation_consent=True)
+        add_response(member, "pre", 1 + index % 2)
+        add_response(member, "post", 4 + index % 2)
+    lead = make_membership(cohort, role="lead")
+    html = (
+        client_for(lead.user).get(f"/cohorts/{cohort.slug}/surveys/results").get_data(as_text=True)
+    )
+    assert "&lt;0.001" in html and ">0.000<" not in html
