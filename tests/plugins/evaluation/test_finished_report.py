@@ -166,8 +166,9 @@ def test_no_chart_is_embedded_when_nothing_is_coded(finished):
     assert themes[2].startswith("There is no chart: none of its figures can be drawn yet")
     captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
     assert not any("how often each theme came up" in c for c in captions)
-    # Pictures only for charts with figures: sector, lived experience, rates, confidence.
-    assert len(document.inline_shapes) == len(captions) == 4
+    # Pictures only for charts with figures: sector, lived experience, attendance (the
+    # sessions plugin), reflection rates, confidence.
+    assert len(document.inline_shapes) == len(captions) == 5
 
 
 def test_the_workbook_stores_numbers_as_numbers(finished):
