@@ -27,7 +27,9 @@ def method_notes(report: Report) -> list[str]:
         "Wilcoxon signed-rank test, with a 95% confidence interval for the mean change.",
         "Themes were found by thematic coding of consented reflections and free-text "
         "survey answers against the programme's codebook; more than one coder may code a "
-        "text, and agreement between coders is reported where they did.",
+        "text, and agreement between coders is reported where they did: as a percentage "
+        "and corrected for chance (Cohen's kappa for two coders, Krippendorff's alpha for "
+        "any number).",
         "Quotes are de-identified: authors appear by pseudonym only and the names and email "
         "addresses of everyone in the cohort are masked. Nothing from people who did not "
         "consent, or who withdrew consent, is included.",
