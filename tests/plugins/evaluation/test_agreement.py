@@ -87,7 +87,13 @@ def test_kappa_and_alpha_on_the_themes_page(
     # 7 texts where anyone used Silo working, 4 where both did. Alpha for two coders
     # and 20 answers (11 yes, 9 no), 3 texts apart: 1 - 19 * 6 / (2 * 11 * 9) = 0.42.
     assert cells(agreement, SILO) == ["7", "4", "fewer than 5", "0.4", "0.42"]
-    assert cells(agreement, "Organisational structures") == ["7", "4", "fewer than 5", "0.4", "0.42"]
+    assert cells(agreement, "Organisational structures") == [
+        "7",
+        "4",
+        "fewer than 5",
+        "0.4",
+        "0.42",
+    ]
     assert cells(agreement, "Shared language") == ["6", "3", "fewer than 5", "0.4", "0.42"]
     # Overall, every theme and sub-theme as chosen: 6 texts apart out of themes x 10.
     themes = db.session.scalar(select(func.count(Theme.id)))
