@@ -414,9 +414,11 @@ def _code_page(text, entries, form, filters, kept=None, failed=None):
         if failed is not None and failed.coding_id == item.coding.id:
             memo_forms[item.coding.id] = failed
             continue
+        # formdata=None: a post on this page is another form's, never this memo's.
         memo_forms[item.coding.id] = _memo_form(
             kept,
             action=_memo_url(text.source, item.coding.id),
+            formdata=None,
             data={"memo": item.coding.memo},
         )
     page = render_template(
@@ -469,7 +471,7 @@ def save_memo(source, coding_id):
     elif not form.errors:
         abort(404)
     entries = coding.codebook(g.cohort)
-    coding_form = CodingForm()
+    coding_form = CodingForm(formdata=None)  # the memo posted is not a new coding's
     coding_form.set_themes(entries)
     return _code_page(text, entries, coding_form, finding.Filters(), failed=form)
 

@@ -85,7 +85,8 @@ def test_a_coder_changes_and_removes_their_memo(app, cohort, lead, add_trainees,
     refused = client.post(memo_url(coding), data={"memo": too_long})
     assert refused.status_code == 400
     assert f"The memo must be {MAX_MEMO:,} characters or fewer" in refused.text
-    assert too_long in refused.text  # the text stays in its box
+    assert re.search(rf'<textarea[^>]*id="memo-{coding.id}"[^>]*>\s*{too_long}', refused.text)
+    assert not re.search(rf'<textarea[^>]*id="memo"[^>]*>\s*x', refused.text)
     assert db.session.get(Coding, coding.id).memo == "Second thoughts."
     assert client.post(memo_url(coding), data={"memo": ""}).status_code == 302
     assert db.session.get(Coding, coding.id).memo == ""
@@ -96,6 +97,9 @@ def test_a_coder_changes_and_removes_their_memo(app, cohort, lead, add_trainees,
         data={"excerpt": "panel", "themes": [theme_id("Shared language")], "memo": too_long},
     )
     assert page.status_code == 400 and "characters or fewer" in page.text
+    # The memo typed for the new coding stays in its box, not in the others'.
+    assert re.search(rf'<textarea[^>]*id="memo-{coding.id}"[^>]*>\s*</textarea>', page.text)
+    assert re.search(rf'<textarea[^>]*id="memo"[^>]*>\s*{too_long}', page.text)
     assert db.session.scalar(select(db.func.count(Coding.id))) == before
 
 
