@@ -86,7 +86,7 @@ def test_a_coder_changes_and_removes_their_memo(app, cohort, lead, add_trainees,
     assert refused.status_code == 400
     assert f"The memo must be {MAX_MEMO:,} characters or fewer" in refused.text
     assert re.search(rf'<textarea[^>]*id="memo-{coding.id}"[^>]*>\s*{too_long}', refused.text)
-    assert not re.search(rf'<textarea[^>]*id="memo"[^>]*>\s*x', refused.text)
+    assert not re.search(r'<textarea[^>]*id="memo"[^>]*>\s*x', refused.text)
     assert db.session.get(Coding, coding.id).memo == "Second thoughts."
     assert client.post(memo_url(coding), data={"memo": ""}).status_code == 302
     assert db.session.get(Coding, coding.id).memo == ""
