@@ -140,3 +140,55 @@ def test_memos_are_in_the_coders_download_and_go_on_erasure(
     db.session.commit()
     rows = db.session.execute(select(Coding.coder_id, Coding.memo)).all()
     assert rows == [(None, ""), (None, "")]
+
+
+def test_the_memo_migration_keeps_codings_and_their_themes(make_app, app_config, tmp_path):
+    """0016: existing codings get an empty memo; a downgrade drops the column and keeps
+    every coding's themes (SQLite rebuilds the table, which would cascade to them)."""
+    import pytest
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import text
+
+    from lms.migrations_support import bind_migrate
+
+    if not app_config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        pytest.skip("builds its own SQLite file at an old revision")
+    old = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    with old.app_context():
+        bind_migrate(old)
+        upgrade(revision="0014_consent")
+        now = "2026-01-01 00:00:00"
+        with db.engine.begin() as sql:
+            sql.execute(
+                text(
+                    "INSERT INTO cohorts (id, slug, name, programme, start_date, "
+                    "session_weekday, reflections_shared_by_default, created_at) VALUES "
+                    "(1, 'c1', 'c1', 'involving-people', '2025-09-01', 0, 1, :now)"
+                ),
+                {"now": now},
+            )
+            sql.execute(
+                text(
+                    "INSERT INTO evaluation_themes (id, cohort_id, name, definition, example, "
+                    "created_at) VALUES (1, 1, 'Silo working', '', '', :now)"
+                ),
+                {"now": now},
+            )
+            sql.execute(
+                text(
+                    'INSERT INTO evaluation_codings (id, cohort_id, source, start, "end", '
+                    "digest, created_at) VALUES (1, 1, 'reflections:1:a', 0, 4, 'x', :now)"
+                ),
+                {"now": now},
+            )
+            sql.execute(text("INSERT INTO evaluation_coding_themes VALUES (1, 1)"))
+        upgrade(revision="0016_coding_memos")
+        with db.engine.begin() as sql:
+            assert sql.execute(text("SELECT memo FROM evaluation_codings")).scalar() == ""
+            sql.execute(text("UPDATE evaluation_codings SET memo = 'A note'"))
+        downgrade(revision="0014_consent")
+        with db.engine.connect() as sql:
+            columns = [row[1] for row in sql.execute(text("PRAGMA table_info(evaluation_codings)"))]
+            assert "memo" not in columns
+            links = sql.execute(text("SELECT coding_id, theme_id FROM evaluation_coding_themes"))
+            assert links.all() == [(1, 1)]
