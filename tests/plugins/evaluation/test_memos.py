@@ -60,6 +60,9 @@ def test_a_memo_written_with_the_coding_is_shown_next_to_the_excerpt(
     tutor = make_membership(cohort, "tutor")
     fakes[0].readers[hidden.source] = {lead.memberships[0].id}
     as_tutor = client_for(tutor.user)
+    codebook = as_tutor.get("/cohorts/north-2026/evaluation/codebook")
+    assert codebook.status_code == 200
+    assert f'href="{theme_page("Equal and reciprocal relationships")}#passages"' in codebook.text
     themes = as_tutor.get(theme_page("Equal and reciprocal relationships"))
     assert themes.status_code == 200
     body = markup.unescape(themes.text)
