@@ -82,6 +82,11 @@ PAGES = {
     "cohort attendance": ("lead", "/cohorts/{slug}/attendance", 9),
     "completion": ("lead", "/cohorts/{slug}/completion", 14),
     "evaluation texts": ("lead", "/cohorts/{slug}/evaluation/texts", 9),
+    "evaluation texts filtered": (
+        "lead",
+        "/cohorts/{slug}/evaluation/texts?q=the&week=3&sector=voluntary&status=not-mine",
+        9,
+    ),
     "evaluation printable report": ("lead", "/cohorts/{slug}/evaluation/report", 14),
     "evaluation XLSX report": ("lead", "/cohorts/{slug}/evaluation/report.xlsx", 15),
     "evaluation heatmap chart": (

@@ -162,6 +162,8 @@ def world(app, make_user, make_cohort, make_membership) -> World:
     )
     theme = coding.themes_of(cohort)[0]
     tutor_coding = coding.add_coding(cohort, users["tutor"], source, SECRET_REFLECTION, [theme.id])
+    # A second: the matrix removes the first before it writes a memo on this one.
+    memo_coding = coding.add_coding(cohort, users["tutor"], source, SECRET_REFLECTION, [theme.id])
     report = figures.build_report(cohort)
     chart_key = next(t.key for t in report.tables if t.chart and not t.key.startswith("themes-"))
     theme_chart_key = next(t.key for t in report.tables if t.chart and t.key.startswith("themes-"))
@@ -193,6 +195,7 @@ def world(app, make_user, make_cohort, make_membership) -> World:
             "victim_response": response.id,
             "victim_source": source,
             "tutor_coding": tutor_coding.id,
+            "memo_coding": memo_coding.id,
             "group": victim.tutor_group_id,
             "theme": theme.id,
             "chart": chart_key,

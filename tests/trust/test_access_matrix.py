@@ -209,6 +209,13 @@ MATRIX: dict[str, Route] = {
         cohort(source="victim_source"),
         expect(tutor_other=404, tutor=ALLOWED, lead=ALLOWED, admin=ALLOWED),
     ),
+    # The next text a coder has not coded, among those they may read (a redirect).
+    "evaluation.next_text": Route(cohort(), STAFF),
+    # A memo is written by the coding's own coder only (the tutor made this one).
+    "evaluation.save_memo": Route(
+        cohort(source="victim_source", coding_id="memo_coding"),
+        expect(tutor_other=404, tutor=ALLOWED, lead=404, admin=404),
+    ),
     "evaluation.themes": Route(cohort(), STAFF),
     "evaluation.theme_chart": Route(cohort(key="theme_chart"), STAFF),
     # A coding is removed by its own coder only (the tutor made this one).

@@ -105,3 +105,35 @@ def test_a_lead_downloading_survey_responses_is_audited(world, clients):
         ("survey responses", "xlsx"),
     ]
     assert all(e.actor_id == world.users["lead"].id for e in events("data.exported"))
+
+
+def test_search_next_text_and_memos_keep_to_what_a_tutor_reads(world, clients):
+    """Finding texts and reading memos go through the same visibility: another group's
+    tutor never finds, is sent to, or reads a memo on the victim's reflection."""
+    source, slug = world.ids["victim_source"], world.slug
+    texts = f"/cohorts/{slug}/evaluation/texts"
+    memo = f"{texts}/{source}/codings/{world.ids['memo_coding']}/memo"
+    saved = clients["tutor"].post(memo, data={"memo": "Quokka memo: compare week 2."})
+    assert saved.status_code == 302
+    theme = f"/cohorts/{slug}/evaluation/codebook/{world.ids['theme']}"
+    own = clients["tutor"].get(theme)
+    assert own.status_code == 200 and "Quokka memo: compare week 2." in own.text
+    other = clients["tutor_other"]
+    found = other.get(f"{texts}?q=quokka")
+    assert found.status_code == 200
+    assert source not in found.text and "No texts match these filters." in found.text
+    # Following "next" round every text they may code never reaches the victim's.
+    seen, after = set(), ""
+    for _ in range(100):
+        response = other.get(f"{texts}/next?after={after}")
+        assert response.status_code == 302
+        location = response.headers["Location"]
+        assert source not in location
+        after = location.rsplit("/", 1)[1] if location.startswith(f"{texts}/") else ""
+        if not after or after in seen:
+            break
+        seen.add(after)
+    assert seen  # their own group's texts are found
+    page = other.get(theme)
+    assert page.status_code == 200
+    assert "Quokka memo" not in page.text and "quokka" not in page.text

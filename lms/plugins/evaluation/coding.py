@@ -24,6 +24,7 @@ from lms.plugins.evaluation.models import Coding, Theme
 
 SOURCE_PATTERN = re.compile(r"^[A-Za-z0-9_.-]+(?::[A-Za-z0-9_.-]+)+$")
 MAX_NAME = 120
+MAX_MEMO = 4000  # a long paragraph of analytic notes; longer belongs in a document
 
 
 class Problems(ValueError):
@@ -210,6 +211,7 @@ def add_coding(
     start: int | None = None,
     end: int | None = None,
     reader=None,
+    memo: str = "",
 ) -> Coding:
     """Code a passage of a codable text with themes of the cohort's codebook.
 
@@ -235,6 +237,9 @@ def add_coding(
     chosen = [available[i] for i in dict.fromkeys(theme_ids) if i in available]
     if not chosen:
         problems["themes"] = "Choose at least one theme"
+    memo = (memo or "").strip()
+    if len(memo) > MAX_MEMO:
+        problems["memo"] = memo_too_long(memo)
     if problems:
         raise Problems(problems)
     begin, finish = span
@@ -246,6 +251,7 @@ def add_coding(
         digest=digest(text.text[begin:finish]),
         coder_id=coder.id,
         themes=chosen,
+        memo=memo,
     )
     db.session.add(coding)
     db.session.flush()
@@ -260,6 +266,30 @@ def delete_coding(cohort: Cohort, coding_id: int, user: User) -> bool:
     db.session.delete(coding)
     db.session.flush()
     return True
+
+
+def memo_too_long(memo: str) -> str:
+    return f"The memo must be {MAX_MEMO:,} characters or fewer (it has {len(memo):,})"
+
+
+def save_memo(cohort: Cohort, source: str, coding_id: int, user: User, memo: str, reader=None):
+    """Write (or clear) the memo on a coding: only its own coder may, and only while
+    they may still read its text. Returns the coding, or None where there is none."""
+    coding = db.session.get(Coding, coding_id)
+    if (
+        coding is None
+        or coding.cohort_id != cohort.id
+        or coding.source != source
+        or coding.coder_id != user.id
+        or codable_text(cohort, source, reader) is None
+    ):
+        return None
+    memo = (memo or "").strip()
+    if len(memo) > MAX_MEMO:
+        raise Problems({"memo": memo_too_long(memo)})
+    coding.memo = memo
+    db.session.flush()
+    return coding
 
 
 @dataclass(frozen=True)

@@ -85,7 +85,14 @@ class CodingForm(FlaskForm):
     themes = SelectMultipleField(
         "Themes", choices=[], widget=GovCheckboxesInput(), validate_choice=False, coerce=str
     )
-    save = SubmitField("Code passage", widget=GovSubmitInput())
+    memo = TextAreaField(
+        "Memo (optional)",
+        description="Your note on this passage: why these themes, questions, links to other "
+        "texts. Other coders who may read the text see it.",
+        widget=GovTextArea(),
+    )
+    save = SubmitField("Code passage and go to the next text", widget=GovSubmitInput())
+    stay = SubmitField("Code passage and stay on this text", widget=GovSubmitInput())
 
     def set_themes(self, entries) -> None:
         choices = []
@@ -98,6 +105,18 @@ class CodingForm(FlaskForm):
 
     def theme_ids(self) -> list[int]:
         return [int(v) for v in self.themes.data or [] if str(v).isascii() and str(v).isdigit()]
+
+
+class MemoForm(FlaskForm):
+    """The memo on one coding (several on one page: the template gives each its id)."""
+
+    memo = TextAreaField(
+        "Memo",
+        description="Other coders who may read this text see your memo. Leave it empty "
+        "to remove it.",
+        widget=GovTextArea(),
+    )
+    save = SubmitField("Save memo", widget=GovSubmitInput())
 
 
 class DeleteForm(FlaskForm):

@@ -81,5 +81,7 @@ class Coding(db.Model):
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The coder's analytic memo on the excerpt: their own words, erased with them.
+    memo: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     themes: Mapped[list[Theme]] = relationship(secondary=coding_themes, order_by=Theme.name)

@@ -1,9 +1,10 @@
-"""What the evaluation holds about a person: the codings they made as a coder.
+"""What the evaluation holds about a person: the codings they made as a coder, with
+their memos.
 
 Codings are about other people's words, so a coder's download lists where and with
 which themes they coded, not the words themselves (those belong to their authors and
 may have been withdrawn since). Erasure keeps the codings, part of the cohort's
-analysis, without the coder."""
+analysis, without the coder; their memos are their own words and are removed."""
 
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ def personal_data(user: User) -> list[dict]:
             "start": c.start,
             "end": c.end,
             "themes": [t.name for t in c.themes],
+            "memo": c.memo,
             "coded_at": c.created_at.isoformat(timespec="seconds"),
         }
         for c in codings
@@ -43,4 +45,7 @@ def personal_data(user: User) -> list[dict]:
 
 
 def erase_personal_data(user: User) -> None:
-    db.session.execute(update(Coding).where(Coding.coder_id == user.id).values(coder_id=None))
+    # The memo is the coder's own writing: it goes; the coding stays without its coder.
+    db.session.execute(
+        update(Coding).where(Coding.coder_id == user.id).values(coder_id=None, memo="")
+    )

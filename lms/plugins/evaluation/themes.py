@@ -13,6 +13,7 @@ from collections import defaultdict
 from lms.core import disclosure as s
 from lms.core.curriculum_loader import programme
 from lms.core.models import SECTORS, Cohort
+from lms.plugins.evaluation.agreement import cohen_kappa, krippendorff_alpha
 from lms.plugins.evaluation.coding import (
     CodedExcerpt,
     Masker,
@@ -23,6 +24,8 @@ from lms.plugins.evaluation.coding import (
 )
 
 EXAMPLES_PER_THEME = 3
+# Agreement rests on at least this many texts coded by two or more coders.
+MIN_SHARED_TEXTS = 10
 
 
 def phases(cohort: Cohort) -> list[tuple[str, range]]:
@@ -127,9 +130,8 @@ def theme_tables(cohort: Cohort, report, reader=None) -> list:
             "third of the course the text was written in.",
         ),
     ]
-    agreement = agreement_table(excerpts, ordered)
-    if agreement is not None:
-        tables.append(agreement)
+    if excerpts:
+        tables.append(agreement_table(excerpts, ordered))
     return tables
 
 
@@ -160,25 +162,80 @@ def theme_line(excerpts, authors, enough: bool, frequency: list[list]) -> str:
 
 
 def agreement_table(excerpts: list[CodedExcerpt], ordered):
-    """Where two or more coders coded the same text: did they all use each theme?"""
+    """Where two or more coders coded the same text: did they use each theme alike?
+
+    Per text and theme, each coder's answer is yes or no: did they use the theme (or one
+    of its sub-themes) anywhere in the text. The percentage is how often every coder of
+    the text used the theme when any did; Cohen's kappa (two coders) and Krippendorff's
+    alpha (any number) correct agreement for chance, over every text coded by two or
+    more coders. Texts, not people, are the units, and the figures describe the coders'
+    work; but which texts a theme came up in is about their authors, so a theme used in
+    the texts of fewer than MIN_CELL_SIZE people shows no figures, as in the other
+    theme tables. Codings of an erased coder are left out: who coded them is unknown."""
     from lms.plugins.evaluation.figures import Table
 
     coders = defaultdict(set)
+    authors: dict[str, int] = {}
     used = defaultdict(lambda: defaultdict(set))  # source -> theme id -> coders
+    exact = defaultdict(lambda: defaultdict(set))  # the same, sub-themes on their own
     for excerpt in excerpts:
         source, coder = excerpt.text.source, excerpt.coding.coder_id
+        if coder is None:
+            continue
         coders[source].add(coder)
+        authors[source] = excerpt.text.membership_id
         for theme in excerpt.coding.themes:
+            exact[source][theme.id].add(coder)
             used[source][theme.id].add(coder)
-    shared = [source for source, who in coders.items() if len(who) > 1]
-    if not shared:
-        return None
+            if theme.parent_id is not None:
+                used[source][theme.parent_id].add(coder)
+    shared = sorted(source for source, who in coders.items() if len(who) > 1)
+    everyone = sorted({coder for source in shared for coder in coders[source]})
+    enough_texts = len(shared) >= MIN_SHARED_TEXTS
+
+    def answers(table, theme_id) -> list[list]:
+        return [
+            [
+                (1 if coder in table[src].get(theme_id, ()) else 0)
+                if coder in coders[src]
+                else None
+                for src in shared
+            ]
+            for coder in everyone
+        ]
+
+    def kappa(theme_id) -> float | str:
+        if len(everyone) != 2:
+            return "two coders only"
+        if not enough_texts:
+            return "too few texts"
+        first, second = answers(used, theme_id)
+        return _coefficient(cohen_kappa(first, second))
+
+    def alpha(theme_id) -> float | str:
+        if not enough_texts:
+            return "too few texts"
+        return _coefficient(krippendorff_alpha(answers(used, theme_id)))
+
     rows = []
     for theme, name in ordered:
         anyone = [src for src in shared if used[src].get(theme.id)]
+        if not anyone:
+            continue
+        if len({authors[src] for src in anyone}) < s.threshold():
+            rows.append([name, s.fewer(), s.fewer(), s.HIDDEN, s.HIDDEN, s.HIDDEN])
+            continue
         agreed = [src for src in anyone if used[src][theme.id] == coders[src]]
-        if anyone:
-            rows.append([name, len(anyone), len(agreed), s.rate(len(agreed), len(anyone))])
+        rows.append(
+            [
+                name,
+                len(anyone),
+                len(agreed),
+                s.rate(len(agreed), len(anyone)),
+                kappa(theme.id),
+                alpha(theme.id),
+            ]
+        )
     return Table(
         "themes-agreement",
         "Agreement between coders",
@@ -188,12 +245,69 @@ def agreement_table(excerpts: list[CodedExcerpt], ordered):
             "Texts coded by two or more coders using it",
             "All coders agreed",
             "Agreement (%)",
+            "Cohen's kappa",
+            "Krippendorff's alpha",
         ],
         rows,
-        formats={"Agreement (%)": "percent"},
+        formats={
+            "Agreement (%)": "percent",
+            "Cohen's kappa": "decimal2",
+            "Krippendorff's alpha": "decimal2",
+        },
+        notes=[
+            _overall(shared, everyone, authors, answers, exact, ordered),
+            *AGREEMENT_NOTES,
+            "Small groups: the figures are about texts and coders, so the number of coders "
+            f"is shown; but a theme used in the texts of {s.fewer()} people shows no "
+            "figures, as in the other theme tables.",
+        ],
         description="For texts coded by more than one coder: how often every coder of the "
-        "text used the theme when any did.",
+        "text used the theme when any did, and the same agreement corrected for chance.",
     )
+
+
+AGREEMENT_NOTES = (
+    "What the numbers mean: Cohen's kappa and Krippendorff's alpha say how far the coders "
+    "agreed beyond what chance alone would give. 1 is full agreement, 0 is no better than "
+    "chance, below 0 is worse than chance. As a rough guide, 0.8 or more is reliable and "
+    "0.67 to 0.8 is enough for tentative conclusions; a theme with a low figure needs a "
+    "clearer definition in the codebook.",
+    "How they are worked out: each text coded by two or more coders counts once per "
+    "theme, and each coder's answer is whether they used the theme (or one of its "
+    "sub-themes) anywhere in the text. Cohen's kappa is for exactly two coders; "
+    "Krippendorff's alpha works for any number, and for texts not every coder coded.",
+    f"When they are not worked out: with fewer than two coders of the same text, with "
+    f"fewer than {MIN_SHARED_TEXTS} texts coded by two or more coders ('too few texts'), "
+    "and where every coder gave every text the same answer ('not defined'). Codings of a "
+    "coder whose account was erased are left out.",
+)
+
+
+def _overall(shared, everyone, authors, answers, exact, ordered) -> str:
+    if len(everyone) < 2:
+        return "Not worked out yet: no text has been coded by two or more coders."
+    if len(shared) < MIN_SHARED_TEXTS:
+        return (
+            f"Not worked out yet: {len(shared)} texts have been coded by two or more coders; "
+            f"agreement is worked out from {MIN_SHARED_TEXTS}."
+        )
+    if len({authors[src] for src in shared}) < s.threshold():
+        return (
+            f"Not shown: the texts coded by two or more coders were written by {s.fewer()} people."
+        )
+    rows = [[] for _ in everyone]
+    for theme, _name in ordered:
+        for row, coder_answers in zip(rows, answers(exact, theme.id), strict=True):
+            row += coder_answers
+    value = _coefficient(krippendorff_alpha(rows))
+    return (
+        f"Krippendorff's alpha over every theme and sub-theme: {value}, from {len(shared)} "
+        f"texts coded by two or more of {len(everyone)} coders."
+    )
+
+
+def _coefficient(value: float | None) -> float | str:
+    return "not defined" if value is None else round(value, 2)
 
 
 def _excerpt_rows(cohort: Cohort, excerpts: list[CodedExcerpt], masker) -> list[list]:

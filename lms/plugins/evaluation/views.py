@@ -1,5 +1,6 @@
 """Evaluation pages: the lead's dashboard, charts, report downloads and cohort comparison;
-the codebook and coding pages for leads and tutors. Thin: the services do the work."""
+the codebook for leads and tutors (the coding pages are in `coding_views`). Thin: the
+services do the work."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from lms.core.permissions import can, requires, signed_in
 from lms.core.rescue import keeps_unsaved_text, kept_form, refill, take_kept_text
 from lms.extensions import db
 from lms.plugins.evaluation import charts, coding, exports, figures
-from lms.plugins.evaluation.forms import CodingForm, CopyCodebookForm, DeleteForm, ThemeForm
+from lms.plugins.evaluation.forms import CopyCodebookForm, ThemeForm
 from lms.plugins.evaluation.outline import method_of, outline_of
 
 VIEW, CODE = "evaluation.view", "evaluation.code"
@@ -227,7 +228,23 @@ def edit_theme(theme_id):
     form.set_parents(coding.codebook(g.cohort), exclude=theme.id)
     if form.validate_on_submit() and _save_theme(form, theme):
         return redirect(url_for(".codebook", slug=g.cohort.slug))
-    page = render_template("evaluation/theme.html", cohort=g.cohort, theme=theme, form=form)
+    # The passages coded with the theme (or its sub-themes) that this coder may read,
+    # with the coders' memos next to them.
+    wanted = {theme.id} | {sub.id for sub in theme.children}
+    excerpts = [
+        item
+        for item in coding.current_excerpts(g.cohort, reader=g.membership)
+        if any(t.id in wanted for t in item.coding.themes)
+    ]
+    page = render_template(
+        "evaluation/theme.html",
+        cohort=g.cohort,
+        theme=theme,
+        form=form,
+        excerpts=excerpts,
+        pseudonym=lambda text: coding.pseudonym(g.cohort.id, text.membership_id),
+    )
+    _texts_viewed("theme", len(excerpts), theme=theme.id)
     return page, 400 if form.errors else 200
 
 
@@ -282,98 +299,5 @@ def _texts_viewed(where: str, shown: int, **details) -> None:
     db.session.commit()
 
 
-# -- coding ----------------------------------------------------------------------------------
-
-
-@bp.route("/cohorts/<slug>/evaluation/texts")
-@requires(CODE)
-def texts():
-    found = sorted(
-        coding.codable_texts(g.cohort, reader=g.membership).values(),
-        key=lambda t: (t.week or 0, t.label, t.source),
-    )
-    page = max(1, request.args.get("page", 1, type=int))
-    pages = max(1, -(-len(found) // TEXTS_PER_PAGE))
-    shown = found[(page - 1) * TEXTS_PER_PAGE : page * TEXTS_PER_PAGE]
-    counts = {}
-    for item in coding.current_excerpts(g.cohort, reader=g.membership):
-        counts[item.text.source] = counts.get(item.text.source, 0) + 1
-    html = render_template(
-        "evaluation/texts.html",
-        cohort=g.cohort,
-        texts=shown,
-        counts=counts,
-        page=page,
-        pages=pages,
-        total=len(found),
-        pseudonym=lambda text: coding.pseudonym(g.cohort.id, text.membership_id),
-    )
-    _texts_viewed("texts", len(shown), page_number=page)
-    return html
-
-
-@bp.route("/cohorts/<slug>/evaluation/texts/<source>", methods=["GET", "POST"])
-@keeps_unsaved_text
-@requires(CODE)
-def code_text(source):
-    text = coding.codable_text(g.cohort, source, g.membership)
-    if text is None:
-        abort(404)
-    entries = coding.codebook(g.cohort)
-    form = kept_form(CodingForm)
-    form.set_themes(entries)
-    if form.validate_on_submit():
-        try:
-            coding.add_coding(
-                g.cohort,
-                current_user,
-                source,
-                form.excerpt.data,
-                form.theme_ids(),
-                start=form.start.data,
-                end=form.end.data,
-                reader=g.membership,
-            )
-        except coding.Problems as problems:
-            db.session.rollback()
-            for name, message in problems.problems.items():
-                getattr(form, name).errors = [message]
-        else:
-            db.session.commit()
-            flash("Passage coded")
-            return redirect(url_for(".code_text", slug=g.cohort.slug, source=source))
-    page = render_template(
-        "evaluation/code.html",
-        cohort=g.cohort,
-        text=text,
-        author=coding.pseudonym(g.cohort.id, text.membership_id),
-        excerpts=coding.current_excerpts(g.cohort, source, g.membership),
-        entries=entries,
-        form=form,
-        delete_form=DeleteForm(),
-    )
-    _texts_viewed("text", 1, source=source)
-    return page, 400 if form.errors else 200
-
-
-@bp.route("/cohorts/<slug>/evaluation/codings/<int:coding_id>/delete", methods=["POST"])
-@requires(CODE)
-def delete_coding(coding_id):
-    form = DeleteForm()
-    source = request.form.get("source", "")
-    if not form.validate_on_submit() or not coding.delete_coding(g.cohort, coding_id, current_user):
-        abort(404)
-    db.session.commit()
-    flash("Coding removed")
-    if coding.SOURCE_PATTERN.match(source):
-        return redirect(url_for(".code_text", slug=g.cohort.slug, source=source))
-    return redirect(url_for(".texts", slug=g.cohort.slug))
-
-
-@bp.route("/cohorts/<slug>/evaluation/themes")
-@requires(CODE)
-def themes():
-    report = figures.build_report(g.cohort, ("themes",), g.membership)
-    page = render_template("evaluation/themes.html", cohort=g.cohort, report=report)
-    _texts_viewed("themes", len(report.excerpt_rows))
-    return page
+# The coding pages are routes of this blueprint too (imported last: they use `bp`).
+from lms.plugins.evaluation import coding_views  # noqa: E402, F401

@@ -22,6 +22,9 @@ class FakeReflections:
         self.status = lambda membership_id, week: "submitted"
         self.texts: list[CodableText] = []
         self.calls = 0
+        # source -> the memberships allowed to read it (as a tutor reads only their
+        # group's shared entries); a source not listed is readable by every coder.
+        self.readers: dict[str, set[int]] = {}
 
     @hookimpl
     def lms_member_week_statuses(self, cohort, members, weeks):
@@ -33,13 +36,22 @@ class FakeReflections:
     @hookimpl
     def lms_codable_texts(self, cohort, sources, reader):
         self.calls += 1
-        return [t for t in self.texts if sources is None or t.source in sources]
+        return [
+            t
+            for t in self.texts
+            if (sources is None or t.source in sources)
+            and (
+                reader is None
+                or t.source not in self.readers
+                or reader.id in self.readers[t.source]
+            )
+        ]
 
-    def add_text(self, membership, text, week=3, part="analysis"):
+    def add_text(self, membership, text, week=3, part="analysis", prompt="Analysis"):
         item = CodableText(
             source=f"reflections:{membership.id}{week}:{part}",
             kind="reflection",
-            label=f"Week {week} reflection: Analysis",
+            label=f"Week {week} reflection: {prompt}",
             text=text,
             membership_id=membership.id,
             week=week,
