@@ -86,12 +86,12 @@ def test_kappa_and_alpha_on_the_themes_page(
     assert "Cohen's kappa" in agreement and "Krippendorff's alpha" in agreement
     # 7 texts where anyone used Silo working, 4 where both did. Alpha for two coders
     # and 20 answers (11 yes, 9 no), 3 texts apart: 1 - 19 * 6 / (2 * 11 * 9) = 0.42.
-    assert cells(agreement, SILO) == ["7", "4", "fewer than 5", "0.4", "0.42"]
+    assert cells(agreement, SILO) == ["7", "4", "fewer than 5", "0.40", "0.42"]
     assert cells(agreement, "Organisational structures") == [
         "7",
         "4",
         "fewer than 5",
-        "0.4",
+        "0.40",
         "0.42",
     ]
     assert cells(agreement, "Shared language") == ["6", "3", "fewer than 5", "0.4", "0.42"]
@@ -107,7 +107,7 @@ def test_kappa_and_alpha_on_the_themes_page(
     # The lead's dashboard shows the same table.
     dashboard = markup.unescape(as_lead.get("/cohorts/north-2026/evaluation").get_data(True))
     assert cells(dashboard[dashboard.index("Agreement between coders") :], SILO)[3:] == [
-        "0.4",
+        "0.40",
         "0.42",
     ]
 
