@@ -94,7 +94,7 @@ def test_kappa_and_alpha_on_the_themes_page(
         "0.40",
         "0.42",
     ]
-    assert cells(agreement, "Shared language") == ["6", "3", "fewer than 5", "0.4", "0.42"]
+    assert cells(agreement, "Shared language") == ["6", "3", "fewer than 5", "0.40", "0.42"]
     # Overall, every theme and sub-theme as chosen: 6 texts apart out of themes x 10.
     themes = db.session.scalar(select(func.count(Theme.id)))
     values, yes = 2 * 10 * themes, 20
