@@ -11,15 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import krippendorff
-import numpy as np
-
 
 def cohen_kappa(first: Sequence, second: Sequence) -> float | None:
     """Cohen's kappa for two coders' nominal answers about the same units, in order.
 
     None where it is not defined: no units, or both coders gave every unit one and the
     same answer (chance alone then predicts full agreement, and kappa divides by zero)."""
+    import numpy as np  # loaded on the first coding page, not at every start
+
     if len(first) != len(second):
         raise ValueError("Both coders must answer for the same units")
     if not first:
@@ -43,6 +42,9 @@ def krippendorff_alpha(answers: Sequence[Sequence]) -> float | None:
 
     None where it is not defined: no unit has answers from two coders, or every answer
     is the same (there is no variation for agreement to explain)."""
+    import krippendorff
+    import numpy as np
+
     data = np.array(
         [[np.nan if value is None else float(value) for value in row] for row in answers],
         dtype=float,
