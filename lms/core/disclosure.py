@@ -8,10 +8,11 @@ Cohorts are small (18 trainees in the published one), so one person is easy to s
    hidden, the next smallest is hidden too ("not shown"), so subtraction cannot
    recover it.
 3. A rate or mean is shown only when it rests on 5 or more people (numerator and
-   denominator for a rate).
+   denominator for a rate), and a rate only when the people it leaves out number 0 or
+   5 or more (95% of 20 would say one person did not).
 
-The threshold is the `MIN_CELL_SIZE` setting (default 5). The evaluation uses this module;
-the other plugins still apply their own copies of rule 1 (issue 18 moves them here).
+The threshold is the `MIN_CELL_SIZE` setting (default 5). Every plugin hands its counts to
+this module; none decides suppression itself. Pseudonyms for exports live here too.
 """
 
 from __future__ import annotations
@@ -66,7 +67,15 @@ def rate(numerator: int, denominator: int) -> float | str:
         return "none yet"
     if denominator < limit or 0 < numerator < limit:
         return fewer()
+    if 0 < denominator - numerator < limit:
+        return HIDDEN  # 95% of 20 says one person did not: the complement is a count too
     return round(100 * numerator / denominator, 1)
+
+
+def shown_with_complement(part: int, total: int) -> int | str:
+    """A count out of a total shown beside it (responses out of trainees): hidden when
+    it, or the people it leaves out, number 1 to threshold - 1."""
+    return suppress_set([part, total - part])[0]
 
 
 def safety_net(cell):
@@ -80,13 +89,43 @@ def safety_net(cell):
     return cell
 
 
+# -- Pseudonyms ------------------------------------------------------------------------------
+#
+# Exports name people by pseudonym: an HMAC of who they are, keyed by the app's secret, the
+# cohort and the dataset. Stable within a cohort and dataset (a person's start and end
+# answers line up), different across cohorts, and across datasets on purpose: survey
+# answers and coded quotes released separately cannot be joined to build up one profile.
+PSEUDONYM_HEX_DIGITS = 12  # 48 bits: no clash in a cohort of tens of thousands
+
+
+def pseudonyms(cohort_id: int, subjects, dataset: str) -> dict:
+    """{subject: pseudonym} for many subjects (a membership id, or any stable text); the
+    keyed hash is set up once and copied for each."""
+    import hashlib
+    import hmac
+
+    key = f"{current_app.config['SECRET_KEY']}:{dataset}:{cohort_id}".encode()
+    keyed = hmac.new(key, digestmod=hashlib.sha256)
+    found = {}
+    for subject in subjects:
+        mac = keyed.copy()
+        mac.update(str(subject).encode())
+        found[subject] = "P-" + mac.hexdigest()[:PSEUDONYM_HEX_DIGITS]
+    return found
+
+
+def pseudonym(cohort_id: int, subject, dataset: str) -> str:
+    return pseudonyms(cohort_id, [subject], dataset)[subject]
+
+
 def rule_text() -> str:
     n = threshold()
     return (
         f"Small-cell suppression: a count of 1 to {n - 1} people is shown as 'fewer than {n}' "
         f"(every cell of a table whose total is below {n}); where counts add up to a total "
         "shown with them and one is hidden, the next smallest is 'not shown' too; a rate or "
-        f"mean is shown only when it rests on {n} or more people."
+        f"mean is shown only when it rests on {n} or more people, and a rate only when the "
+        f"people it leaves out number none or {n} or more."
     )
 
 

@@ -120,3 +120,28 @@ def test_the_safety_check_sees_what_subtraction_gives():
         False,
         True,
     ]
+
+
+@pytest.mark.parametrize(
+    ("part", "total", "expected"),
+    [
+        (18, 20, disclosure.HIDDEN),  # two who did not answer would show through
+        (15, 20, 15),
+        (20, 20, 20),
+        (0, 20, 0),
+        (3, 20, "fewer than 5"),
+        (4, 4, "fewer than 5"),  # the total itself is too small
+    ],
+)
+def test_a_count_out_of_a_total_hides_a_small_complement(app, part, total, expected):
+    assert disclosure.shown_with_complement(part, total) == expected
+
+
+@pytest.mark.parametrize(
+    ("numerator", "denominator", "expected"),
+    [(19, 20, disclosure.HIDDEN), (15, 20, 75.0), (20, 20, 100.0), (4, 20, "fewer than 5")],
+)
+def test_a_rate_is_hidden_when_the_people_it_leaves_out_are_few(
+    app, numerator, denominator, expected
+):
+    assert disclosure.rate(numerator, denominator) == expected

@@ -9,7 +9,6 @@ masked for the names and email addresses of everyone in the cohort.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import re
 from dataclasses import dataclass, field
 
@@ -18,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from lms.contracts import CodableText
+from lms.core import disclosure
 from lms.core.models import Cohort, Membership, User
 from lms.extensions import db
 from lms.plugins.evaluation.models import Coding, Theme
@@ -40,21 +40,13 @@ def digest(text: str) -> str:
 
 
 def pseudonym(cohort_id: int, membership_id: int) -> str:
-    """A stable id per member within a cohort; not reversible without the secret key."""
-    return pseudonyms(cohort_id, [membership_id])[membership_id]
+    """A stable id per member within a cohort's coded texts (core's pseudonyms)."""
+    return disclosure.pseudonym(cohort_id, membership_id, "evaluation")
 
 
 def pseudonyms(cohort_id: int, membership_ids) -> dict[int, str]:
-    """{membership id: pseudonym} for many members: the keyed hash is set up once and
-    copied for each (a national cohort's heatmap labels thousands of rows)."""
-    key = f"{current_app.config['SECRET_KEY']}:evaluation:{cohort_id}".encode()
-    keyed = hmac.new(key, digestmod=hashlib.sha256)
-    found = {}
-    for membership_id in membership_ids:
-        mac = keyed.copy()
-        mac.update(str(membership_id).encode())
-        found[membership_id] = "P-" + mac.hexdigest()[:8]
-    return found
+    """{membership id: pseudonym} for many members (a national heatmap labels thousands)."""
+    return disclosure.pseudonyms(cohort_id, membership_ids, "evaluation")
 
 
 # -- codable texts ----------------------------------------------------------------------

@@ -273,7 +273,9 @@ def _status_tables(cohort, key, title, members, weeks, statuses) -> list[Table]:
         counts = Counter(column)
         open_ = sum(n for status, n in counts.items() if status != "not yet open")
         done = sum(counts[status] for status in SUBMITTED)
-        rate_rows.append([week, s.shown(open_), s.shown(done), s.rate(done, open_)])
+        rate_rows.append(
+            [week, s.shown(open_), s.shown_with_complement(done, open_), s.rate(done, open_)]
+        )
         all_open, all_done = all_open + open_, all_done + done
         grouped = [sum(counts[x] for x in group) for _, group in STATUS_GROUPS]
         grouped.append(counts["not yet open"])

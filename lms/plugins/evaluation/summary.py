@@ -25,6 +25,11 @@ def sentences(report: Report) -> list[str]:
                 f"In week {week}, the latest week taught, {rate:.1f}% of the trainees whose "
                 "week had opened submitted their reflection."
             )
+        elif rate == s.HIDDEN:
+            lines.append(
+                f"The reflection submission rate of week {week}, the latest week taught, is "
+                "not shown because it would let the few trainees who did not submit be counted."
+            )
         elif rate != "none yet":
             lines.append(
                 f"The reflection submission rate of week {week}, the latest week taught, is "

@@ -98,8 +98,11 @@ class Figures(BaseModel):
 
 class WaveCount(BaseModel):
     wave: str
-    trainees: int
-    submitted: int
+    suppressed: bool = Field(
+        description="Trainees or responses about fewer people than `min_cell_size`: blank"
+    )
+    trainees: int | None
+    submitted: int | None
 
 
 class Results(BaseModel):
@@ -238,7 +241,12 @@ def results(call) -> Results:
         wave_to=query.wave_to,
         min_cell_size=services.min_cell_size(),
         counts=[
-            WaveCount(wave=name, trainees=c["trainees"], submitted=c["submitted"])
+            WaveCount(
+                wave=name,
+                suppressed=not all(isinstance(c[k], int) for k in ("trainees", "submitted")),
+                trainees=c["trainees"] if isinstance(c["trainees"], int) else None,
+                submitted=c["submitted"] if isinstance(c["submitted"], int) else None,
+            )
             for name, c in counts.items()
         ],
         rows=[_figures(row) for row in found.rows],

@@ -15,8 +15,6 @@ A closed wave takes no new answers and no changes; a submitted response is locke
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import re
 import secrets
 from dataclasses import dataclass
@@ -27,6 +25,7 @@ from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from lms.core import disclosure
 from lms.core.clock import today
 from lms.core.cohorts import schedule_of
 from lms.core.curriculum import SurveyInstrument, SurveyItem, SurveyWave
@@ -47,8 +46,6 @@ class SurveyProblem(ValueError):
 
 
 def min_cell_size() -> int:
-    from lms.core import disclosure
-
     return disclosure.threshold()
 
 
@@ -253,16 +250,13 @@ def statuses_of(membership: Membership) -> list[WaveStatus]:
 
 
 def pseudonym(cohort_id: int, response: SurveyResponse) -> str:
-    """A respondent id stable within a cohort, not reversible without the secret key.
-
-    HMAC-SHA256 of the membership id (or, after erasure, of the random key that replaced
-    it) keyed by the app's SECRET_KEY and the cohort id; 16 hex characters."""
-    key = f"{current_app.config['SECRET_KEY']}:surveys:{cohort_id}".encode()
+    """A respondent id stable within a cohort (core's pseudonyms): of the membership, or,
+    after erasure, of the random key that replaced it."""
     if response.membership_id is not None:
-        message = str(response.membership_id)
+        subject = str(response.membership_id)
     else:
-        message = f"erased:{response.anonymous_key or response.id}"
-    return "P-" + hmac.new(key, message.encode(), hashlib.sha256).hexdigest()[:16]
+        subject = f"erased:{response.anonymous_key or response.id}"
+    return disclosure.pseudonym(cohort_id, subject, "surveys")
 
 
 def submitted_responses(cohort: Cohort, instrument: str | None = None) -> list[SurveyResponse]:
@@ -382,9 +376,11 @@ def submitted_answers(
     )
 
 
-def response_counts(cohort: Cohort, tutor_group_id: int | None = None) -> dict[str, dict[str, int]]:
-    """Per wave: trainees, submitted responses and drafts (fixed queries); one tutor
-    group's when `tutor_group_id` is given."""
+def response_counts(
+    cohort: Cohort, tutor_group_id: int | None = None
+) -> dict[str, dict[str, int | float | str]]:
+    """Per wave: trainees, submitted responses and the response rate, as shown (fixed
+    queries); one tutor group's when `tutor_group_id` is given."""
     in_group = [] if tutor_group_id is None else [Membership.tutor_group_id == tutor_group_id]
     trainees = db.session.scalar(
         select(func.count())
@@ -396,26 +392,27 @@ def response_counts(cohort: Cohort, tutor_group_id: int | None = None) -> dict[s
             *in_group,
         )
     )
+    # Counted among the same people as `trainees` (a withdrawn member's answers are not).
     query = (
-        select(
-            SurveyResponse.wave,
-            func.count(SurveyResponse.submitted_at),
-            func.count(SurveyResponse.id),
+        select(SurveyResponse.wave, func.count(SurveyResponse.submitted_at))
+        .join(Membership, SurveyResponse.membership_id == Membership.id)
+        .where(
+            SurveyResponse.cohort_id == cohort.id,
+            Membership.role == "trainee",
+            Membership.withdrawn_at.is_(None),
+            *in_group,
         )
-        .where(SurveyResponse.cohort_id == cohort.id)
         .group_by(SurveyResponse.wave)
     )
-    if in_group:
-        query = query.join(Membership, SurveyResponse.membership_id == Membership.id).where(
-            *in_group
-        )
     rows = db.session.execute(query)
-    counts = {wave: (submitted, total) for wave, submitted, total in rows}
+    submitted = {wave: count for wave, count in rows}
+    # Responses out of trainees: hidden with their complement, so neither a small number
+    # of respondents nor of people who did not answer can be read off.
     return {
         wave.wave: {
-            "trainees": trainees,
-            "submitted": counts.get(wave.wave, (0, 0))[0],
-            "drafts": counts.get(wave.wave, (0, 0))[1] - counts.get(wave.wave, (0, 0))[0],
+            "trainees": disclosure.shown(trainees),
+            "submitted": disclosure.shown_with_complement(submitted.get(wave.wave, 0), trainees),
+            "rate": disclosure.rate(submitted.get(wave.wave, 0), trainees),
         }
         for wave in waves(cohort)
     }

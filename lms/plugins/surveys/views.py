@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from lms.core import audit, consent, disclosure
+from lms.core import audit, consent
 from lms.core.numbers import p_text
 from lms.core.permissions import requires
 from lms.core.rescue import keeps_unsaved_text, take_rescued_fields
@@ -158,9 +158,6 @@ def _results_page(instrument, wave_from: str, wave_to: str, found, **shown):
         wave_from=wave_from,
         wave_to=wave_to,
         min_cell=services.min_cell_size(),
-        # Submissions are people: counts and rates follow core's small-cell rules.
-        shown_count=disclosure.shown,
-        rate=disclosure.rate,
         consent_reason=consent.suppression_reason(g.cohort)
         if services.consent_required()
         else None,

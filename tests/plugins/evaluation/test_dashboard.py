@@ -66,7 +66,8 @@ def test_the_lead_sees_participation_engagement_and_confidence(
 
     engagement = section(html, "engagement")
     assert cells(engagement, "1")[:4] == ["10", "10", "100.0"] + cells(engagement, "1")[3:4]
-    assert cells(engagement, "6")[:3] == ["10", "6", "60.0"]
+    # 6 of 10: the 4 who did not submit would show through the count and the rate.
+    assert cells(engagement, "6")[:3] == ["10", "not shown", "not shown"]
     assert "Reflections: status of each trainee, week by week" in engagement
 
     confidence = section(html, "confidence")
@@ -80,8 +81,8 @@ def test_the_lead_sees_participation_engagement_and_confidence(
     assert "There are no change initiative figures yet." not in html
     assert "The initiatives plugin is turned off" in html
     assert (
-        "In week 6, the latest week taught, 60.0% of the trainees whose week had opened "
-        "submitted their reflection." in html
+        "The reflection submission rate of week 6, the latest week taught, is not shown "
+        "because it would let the few trainees who did not submit be counted." in html
     )
     # Charts are images with a text alternative; no inline styles anywhere on the page.
     assert 'src="/cohorts/north-2026/evaluation/charts/surveys-confidence-change.svg"' in html
