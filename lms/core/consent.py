@@ -272,6 +272,23 @@ def consenting_count(cohort: Cohort, purpose: str = SURVEY_ANALYSIS) -> int:
     )
 
 
+def evaluated_members(cohort: Cohort) -> list[Membership]:
+    """The people every evaluation figure is about: active trainees who said yes to
+    survey analysis. One list, so a count shown in two tables is about the same people."""
+    return list(
+        db.session.scalars(
+            select(Membership)
+            .where(
+                Membership.cohort_id == cohort.id,
+                Membership.role == "trainee",
+                Membership.withdrawn_at.is_(None),
+                Membership.evaluation_consent.is_(True),
+            )
+            .order_by(Membership.id)
+        )
+    )
+
+
 def suppression_reason(cohort: Cohort) -> str | None:
     """The sentence every consent-dependent output shows when too few members have said
     yes to survey analysis for any figure. The number itself follows the same rule as

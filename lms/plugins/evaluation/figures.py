@@ -18,6 +18,7 @@ from itertools import product, repeat
 from flask import current_app
 from sqlalchemy import case, func, select
 
+from lms.core import consent
 from lms.core import disclosure as s
 from lms.core.clock import today
 from lms.core.cohorts import schedule_of
@@ -136,8 +137,10 @@ def participation_counts(cohort_ids: list[int]) -> dict[int, list[tuple]]:
         )
     )
     found: dict[int, list[tuple]] = {cohort_id: [] for cohort_id in cohort_ids}
-    for cohort_id, sector, area, lived, gone, consent, n in rows:
-        found[cohort_id].append((sector, (area or "").strip(), bool(lived), bool(gone), consent, n))
+    for cohort_id, sector, area, lived, gone, consented, n in rows:
+        found[cohort_id].append(
+            (sector, (area or "").strip(), bool(lived), bool(gone), consented, n)
+        )
     return found
 
 
@@ -231,15 +234,8 @@ def engagement_tables(cohort: Cohort, report: Report) -> list[Table]:
     if not weeks:
         report.missing["engagement"].append("The cohort has not started yet.")
         return []
-    members = list(
-        db.session.scalars(
-            select(Membership).where(
-                Membership.cohort_id == cohort.id,
-                Membership.role == "trainee",
-                Membership.withdrawn_at.is_(None),
-            )
-        )
-    )
+    # Consenting trainees only, as in every other table (the same list the plugins use).
+    members = consent.evaluated_members(cohort)
     manager = current_app.extensions["lms"]
     results = [
         r

@@ -50,7 +50,7 @@ def test_the_dashboard_shows_every_plugins_figures_and_charts(app, demo, login_a
     assert html.index("/evaluation.css") < html.index("</head>")
 
     engagement = section(html, "engagement")
-    assert "Reflections submitted per course week" in engagement
+    assert "Reflections submitted and reviewed per course week" in engagement
     assert "Reflections: weekly submission rate" in engagement
     initiatives = section(html, "initiatives")
     for title in (

@@ -95,20 +95,18 @@ def test_evaluation_figures_count_consenting_members_and_suppress_small_cells(
     table = weekly_table(cohort)
     assert "text" not in repr(table["rows"]).lower()
     assert table["rows"] == [
-        # Two late, none on time: every part of a total below 5 is hidden (core's rule).
-        [2, "fewer than 5", "fewer than 5", "fewer than 5", 0],
-        [4, 7, 7, 0, 0],  # the member without consent is not counted
+        # Two submitted, none reviewed: every part of a total below 5 is hidden.
+        [2, "fewer than 5", "fewer than 5"],
+        [4, 7, 0],  # the member without consent is not counted
     ]
     for member in members[2:]:
-        write(member, week=2)  # the other five: late as well
+        write(member, week=2)
     for member in members[:6]:
-        write(member, week=3)  # 6 late
-    week3 = db.session.scalars(select(Entry).where(Entry.week == 3)).all()
-    week3[0].late = False  # 1 on time, 5 late: the 1 would show by subtraction
-    db.session.commit()
+        write(member, week=3)
     rows = {row[0]: row for row in weekly_table(cohort)["rows"]}
-    assert rows[2] == [2, 7, 0, 7, 0]
-    assert rows[3] == [3, 6, "fewer than 5", "not shown", 0]
+    assert rows[2] == [2, 7, 0]
+    # 6 of the 7: the one who did not submit would show through the count.
+    assert rows[3] == [3, "not shown", 0]
 
 
 def test_portfolio_downloads_as_markdown_and_docx(client_for, cohort, trainee, tutor):

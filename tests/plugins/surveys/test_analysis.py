@@ -286,3 +286,39 @@ def test_equal_scale_changes_are_tied_whatever_scores_they_come_from():
     result = paired_stats(pre, post)
     assert result.p_value == pytest.approx(float(expected.pvalue))
     assert result.wilcoxon_statistic == pytest.approx(float(expected.statistic))
+
+
+def test_the_fast_wilcoxon_is_pinned_to_scipys_own_method_choice():
+    """The fast path re-implements SciPy's choice of method (exact up to 13 pairs with
+    ties or zeros, normal approximation above 13 with them or above 50): compared with
+    `scipy.stats.wilcoxon(method="auto")` over 240 random groups either side of those
+    thresholds, with ties and zeros, so a SciPy upgrade that changes its rule fails here."""
+    from scipy.stats import wilcoxon
+
+    from lms.plugins.surveys import analysis
+
+    rng = np.random.default_rng(18)
+    sizes = [3, 5, 8, 12, 13, 14, 20, 49, 50, 51, 60]
+    groups = []
+    for index in range(240):
+        size = sizes[index % len(sizes)]
+        if index % 3 == 0:  # whole-point changes: many ties and zeros
+            d = rng.integers(-3, 4, size).astype(float)
+        elif index % 3 == 1:  # scale-score changes (ninths): some ties, rounded as the app does
+            d = np.round(rng.integers(-9, 10, size) / 9, analysis.CHANGE_DECIMALS)
+        else:  # continuous: no ties
+            d = rng.normal(0.3, 1, size)
+        groups.append(d)
+    fast = analysis._wilcoxon_many(groups)
+    compared = 0
+    for d, found in zip(groups, fast, strict=True):
+        if np.count_nonzero(d) < 2:
+            assert found is None
+            continue
+        expected = wilcoxon(
+            d, zero_method="wilcox", correction=False, alternative="two-sided", method="auto"
+        )
+        assert found[0] == pytest.approx(float(expected.statistic))
+        assert found[1] == pytest.approx(float(expected.pvalue), rel=1e-9, abs=1e-12)
+        compared += 1
+    assert compared > 200

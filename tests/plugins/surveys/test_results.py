@@ -136,6 +136,8 @@ def test_response_exports_use_pseudonyms(cohort_with_results, client_for, app):
     table = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert table[0][:4] == ["respondent", "instrument", "wave", "submitted_on"]
     assert {row[0] for row in table[1:]} == ids
+    # Answers on the scale are numbers a spreadsheet can add up, not text.
+    assert all(isinstance(row[4], int) for row in table[1:])
 
 
 def test_pseudonyms_are_stable_in_a_cohort_and_differ_across_cohorts(
