@@ -164,8 +164,7 @@ def confirm_email(token: str):
             return render_template("auth/token_problem.html", message=str(problem)), 409
         audit.record("email.changed", user, subject=user)
         db.session.commit()
-        flash(f"Your email address is now {new_email}. Use it to sign in.")
-        return redirect(url_for("auth.login"))
+        return render_template("auth/email_confirmed.html", new_email=new_email)
     return render_template("auth/confirm_email.html", form=form, new_email=new_email), 200
 
 

@@ -32,7 +32,7 @@ from wtforms.validators import InputRequired, Length, Optional, Regexp
 from lms.contracts import ROLE_NAMES, ROLES
 from lms.core.models import SECTORS, WITHDRAWAL_REASONS
 from lms.core.schedule import WEEKDAYS
-from lms.core.validation import LIMITS, text_problem
+from lms.core.validation import LIMITS, email_problem, text_problem
 
 
 class SafeText:
@@ -43,6 +43,15 @@ class SafeText:
 
     def __call__(self, form, field):
         problem = text_problem((field.data or "").strip(), self.limit)
+        if problem:
+            raise ValidationError(f"{field.label.text} {problem}")
+
+
+class EmailAddress:
+    """The shared rule for email addresses (`lms.core.validation`), next to the field."""
+
+    def __call__(self, form, field):
+        _, problem = email_problem((field.data or "").strip())
         if problem:
             raise ValidationError(f"{field.label.text} {problem}")
 
@@ -183,7 +192,7 @@ class AddMemberForm(MemberForm):
     email = StringField(
         "Email address",
         widget=GovTextInput(),
-        validators=[InputRequired(message="Enter their email address")],
+        validators=[InputRequired(message="Enter their email address"), EmailAddress()],
     )
     given_name = StringField(
         "Given name",

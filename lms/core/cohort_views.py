@@ -218,7 +218,7 @@ def add_member():
             db.session.rollback()
             for error in invalid.errors:
                 field = getattr(form, error.field, form.email)
-                field.errors.append(f"{field.label.text}: {error.message}")
+                field.errors.append(f"{field.label.text} {error.message}")
         except BaseUrlMissing as missing:
             db.session.rollback()
             form.email.errors.append(f"Nobody was added. {missing}")
