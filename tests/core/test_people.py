@@ -5,10 +5,12 @@ recording a withdrawal, invitations for every new membership, and Excel rosters.
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import subprocess
 import sys
+import zipfile
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -473,3 +475,37 @@ def test_people_read_the_programmes_title_not_its_slug(
             assert page.status_code == 200, path
             assert "involving-people" not in page.text, path
     assert "Involving People" in client_for(trainee.user).get(f"/cohorts/{cohort.slug}/").text
+
+
+def test_the_withdrawal_and_deactivation_are_in_the_persons_data_and_erased_with_it(
+    app, client_for, cohort, lead, make_membership, admin
+):
+    trainee = make_membership(cohort, "trainee")
+    theirs = client_for(trainee.user)
+    browser = client_for(lead.user)
+    browser.post(
+        f"/cohorts/{cohort.slug}/members/{trainee.id}/withdrawal",
+        data={"withdrawn_on": ["2", "10", "2026"], "reason": "health_personal"},
+    )
+    download = theirs.post("/account/personal-data.zip", data={})
+    assert download.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(download.data)) as archive:
+        data = json.loads(archive.read("personal-data.json"))
+    (membership,) = data["core"]["memberships"]
+    assert membership["withdrawal_reason"] == "health_personal"
+    assert membership["withdrawn_at"].startswith("2026-10-02")
+    erased = client_for(admin).post(f"/admin/users/{trainee.user_id}", data={"confirm": "ERASE"})
+    assert erased.status_code == 302
+    kept = db.session.get(Membership, trainee.id)
+    assert kept.withdrawn_at is not None and kept.withdrawal_reason is None
+
+
+def test_consent_reminders_skip_deactivated_members(client_for, cohort, lead, make_membership):
+    waiting = make_membership(cohort, "trainee")
+    gone = make_membership(cohort, "trainee")
+    browser = client_for(lead.user)
+    press(browser, gone.user, "deactivate")
+    mail.outbox().clear()
+    sent = browser.post(f"/cohorts/{cohort.slug}/consent/remind", data={})
+    assert sent.status_code == 302
+    assert [m.to for m in mail.outbox()] == [waiting.user.email]
