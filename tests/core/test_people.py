@@ -135,6 +135,11 @@ def test_a_deactivated_person_cannot_sign_in_gets_no_email_and_keeps_their_data(
     page = browser.get(done.location)
     assert "account is deactivated: they cannot sign in and get no email" in page.text
     assert "Deactivated" in page.text and "Reactivate account" in page.text
+    members = browser.get(f"/cohorts/{cohort.slug}/members")
+    assert members.status_code == 200
+    assert re.search(
+        rf"{re.escape(person.full_name)}</a>\s*<strong[^>]*>\s*Deactivated", members.text
+    )
     assert audited("account.deactivated", person) == 1
     # Their open session ends; signing in is refused with a clear reason...
     assert urlsplit(their_browser.get("/dashboard").location).path == "/sign-in"
