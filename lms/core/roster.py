@@ -190,7 +190,10 @@ def _workbook_table(data: bytes):
         ) from None
     try:
         rows = []
-        for number, values in enumerate(workbook.worksheets[0].iter_rows(values_only=True), 1):
+        # Columns past the consent column and one more are never read: a sheet can
+        # claim to be 16,384 columns wide, and every row would be padded to that.
+        sheet_rows = workbook.worksheets[0].iter_rows(max_col=len(HEADER) + 2, values_only=True)
+        for number, values in enumerate(sheet_rows, 1):
             if number > MAX_ROWS + 1:
                 raise RosterInvalid(
                     [RowError(0, "", f"the first sheet has more than {MAX_ROWS:,} rows")]
