@@ -55,6 +55,7 @@ SHOTS = [
     Shot("roster-import-errors", "lead", "roster", "A roster import with problems"),
     Shot("person", "lead", "/people/{person}", "A member's account, for the lead", phone=True),
     Shot("add-member", "lead", "members/new", "Adding one member", phone=True),
+    Shot("withdrawal", "lead", "members/{member}/withdrawal", "Recording a withdrawal", phone=True),
     Shot("consent", "trainee", "consent", "A trainee's consent to the evaluation", phone=True),
     Shot("consent-overview", "lead", "consent/overview", "Consent, for the lead", phone=True),
     Shot(
@@ -131,7 +132,9 @@ def take_screenshots(out: Path, today: date, only: set[str] | None = None) -> li
             code = certificate.code if certificate else ""
             from lms.core.accounts import find_user
 
-            person = find_user(emails[LOGIN_OF["trainee"]]).id
+            trainee = find_user(emails[LOGIN_OF["trainee"]])
+            person = trainee.id
+            member = next(m.id for m in trainee.memberships if m.cohort_id == cohort.id)
             if certificate and (only is None or CERTIFICATE_SHOT in only):
                 taken.append(_certificate_png(certificate, out / f"{CERTIFICATE_SHOT}.png"))
         server = LiveServer(app).start()
@@ -158,7 +161,7 @@ def take_screenshots(out: Path, today: date, only: set[str] | None = None) -> li
                     if only is not None and shot.name not in only:
                         continue
                     page = pages[shot.who]
-                    path = shot.path.format(week=week, code=code, person=person)
+                    path = shot.path.format(week=week, code=code, person=person, member=member)
                     page.goto(path if path.startswith("/") else f"/cohorts/{slug}/{path}")
                     if shot.name == "roster-import-errors":
                         page.get_by_label("Roster file (Excel .xlsx or CSV)").set_input_files(
