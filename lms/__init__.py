@@ -133,7 +133,9 @@ def init_extensions(app: Flask) -> None:
         raw_id, _, token = user_id.partition(".")
         number = record_id(raw_id)
         user = db.session.get(User, number) if number else None
-        return user if user is not None and user.session_token == token else None
+        if user is None or user.session_token != token or user.deactivated_at is not None:
+            return None
+        return user
 
 
 def with_driver(url: str) -> str:

@@ -53,6 +53,9 @@ SHOTS = [
     Shot("cohort-schedule", "lead", "", "The cohort's schedule, with its break"),
     Shot("lead-members", "lead", "members", "Members, for the programme lead"),
     Shot("roster-import-errors", "lead", "roster", "A roster import with problems"),
+    Shot("person", "lead", "/people/{person}", "A member's account, for the lead", phone=True),
+    Shot("add-member", "lead", "members/new", "Adding one member", phone=True),
+    Shot("withdrawal", "lead", "members/{member}/withdrawal", "Recording a withdrawal", phone=True),
     Shot("consent", "trainee", "consent", "A trainee's consent to the evaluation", phone=True),
     Shot("consent-overview", "lead", "consent/overview", "Consent, for the lead", phone=True),
     Shot(
@@ -127,6 +130,11 @@ def take_screenshots(out: Path, today: date, only: set[str] | None = None) -> li
             emails = dict(logins)
             certificate = _first_certificate(app)
             code = certificate.code if certificate else ""
+            from lms.core.accounts import find_user
+
+            trainee = find_user(emails[LOGIN_OF["trainee"]])
+            person = trainee.id
+            member = next(m.id for m in trainee.memberships if m.cohort_id == cohort.id)
             if certificate and (only is None or CERTIFICATE_SHOT in only):
                 taken.append(_certificate_png(certificate, out / f"{CERTIFICATE_SHOT}.png"))
         server = LiveServer(app).start()
@@ -153,10 +161,10 @@ def take_screenshots(out: Path, today: date, only: set[str] | None = None) -> li
                     if only is not None and shot.name not in only:
                         continue
                     page = pages[shot.who]
-                    path = shot.path.format(week=week, code=code)
+                    path = shot.path.format(week=week, code=code, person=person, member=member)
                     page.goto(path if path.startswith("/") else f"/cohorts/{slug}/{path}")
                     if shot.name == "roster-import-errors":
-                        page.get_by_label("Roster file (CSV)").set_input_files(
+                        page.get_by_label("Roster file (Excel .xlsx or CSV)").set_input_files(
                             files=[
                                 {
                                     "name": "roster.csv",

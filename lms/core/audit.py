@@ -36,6 +36,15 @@ ACTIONS = {
     "certificate.issued": "Issued a certificate of completion",
     "certificate.revoked": "Revoked a certificate of completion",
     "attendance.imported": "Imported attendance from a file",
+    "member.added": "Added a member to a cohort",
+    "member.withdrawn": "Recorded a member's withdrawal",
+    "member.reinstated": "Reinstated a withdrawn member",
+    "account.invitation_sent": "Sent an invitation again",
+    "account.reset_link_sent": "Sent a password reset link",
+    "account.deactivated": "Deactivated an account",
+    "account.reactivated": "Reactivated an account",
+    "email.change_requested": "Asked to change a person's email address",
+    "email.changed": "Confirmed a new email address",
 }
 
 

@@ -16,8 +16,9 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_user, logout_user
+from flask_wtf import FlaskForm
 
-from lms.core import accounts, signin_attempts
+from lms.core import accounts, audit, signin_attempts
 from lms.core.forms import ChangePasswordForm, LoginForm, NewPasswordForm, ResetRequestForm
 from lms.core.permissions import public, signed_in
 from lms.extensions import db, limiter
@@ -28,7 +29,28 @@ TOKEN_PROBLEMS = {
     accounts.TokenProblem.EXPIRED: "This link has expired. Ask for a new one.",
     accounts.TokenProblem.INVALID: "This link is not valid. Check you copied all of it.",
     accounts.TokenProblem.USED: "This link has already been used. Sign in, or ask for a new one.",
+    accounts.TokenProblem.DEACTIVATED: "This account has been deactivated, so its links no "
+    "longer work. If you need to use the service again, ask your programme lead.",
 }
+# An invitation is often opened late, or twice: say what to do next in its own words.
+INVITATION_PROBLEMS = {
+    **TOKEN_PROBLEMS,
+    accounts.TokenProblem.EXPIRED: "This invitation has expired. Ask your programme lead to "
+    "send it again, or ask for a new link below: it lets you set your password.",
+    accounts.TokenProblem.USED: "This invitation has already been used to set a password. "
+    "Sign in with that password, or reset it if you have forgotten it.",
+}
+EMAIL_CHANGE_PROBLEMS = {
+    **TOKEN_PROBLEMS,
+    accounts.TokenProblem.EXPIRED: "This confirmation link has expired. Ask your programme "
+    "lead to change your email address again: your account still uses the old address.",
+    accounts.TokenProblem.USED: "This email address change has already been confirmed, or "
+    "replaced by a newer one. Sign in with your current address.",
+}
+DEACTIVATED = (
+    "Your account has been deactivated, so you cannot sign in. Everything you recorded is "
+    "kept. If you need to use the service again, ask your programme lead."
+)
 
 
 def safe_next(target: str | None) -> str | None:
@@ -58,6 +80,11 @@ def login():
         if attempt is None:
             abort(429)
         user = accounts.authenticate(form.email.data, form.password.data)
+        if user is not None and user.deactivated_at is not None:
+            # Said only to someone who knows the password: it tells no one else anything.
+            db.session.rollback()
+            form.email.errors.append(DEACTIVATED)
+            return render_template("auth/login.html", form=form), 403
         if user is not None:
             signin_attempts.succeeded(attempt)
             next_url = safe_next(request.args.get("next"))
@@ -87,11 +114,16 @@ def logout():
     return redirect(url_for("auth.login"))
 
 
+def _problem_page(found: accounts.TokenProblem, messages: dict):
+    status = 410 if found is not accounts.TokenProblem.INVALID else 400
+    return render_template("auth/token_problem.html", message=messages[found]), status
+
+
 def _token_page(token: str, purpose: str, template: str, done_message: str):
     found = accounts.read_token(token, purpose)
     if isinstance(found, accounts.TokenProblem):
-        status = 410 if found is not accounts.TokenProblem.INVALID else 400
-        return render_template("auth/token_problem.html", message=TOKEN_PROBLEMS[found]), status
+        messages = INVITATION_PROBLEMS if purpose == accounts.INVITATION else TOKEN_PROBLEMS
+        return _problem_page(found, messages)
     form = NewPasswordForm()
     if form.validate_on_submit():
         accounts.set_password(found, form.password.data)
@@ -111,6 +143,29 @@ def accept_invitation(token: str):
     return _token_page(
         token, accounts.INVITATION, "auth/invitation.html", "Your password is set. Welcome."
     )
+
+
+@bp.route("/email-change/<token>", methods=["GET", "POST"])
+@limiter.limit("30 per 10 minutes", methods=["POST"])
+@public
+def confirm_email(token: str):
+    """The link sent to a new address: a button confirms it (a mail scanner that
+    follows links must not change anyone's address)."""
+    found = accounts.read_email_change(token)
+    if isinstance(found, accounts.TokenProblem):
+        return _problem_page(found, EMAIL_CHANGE_PROBLEMS)
+    user, new_email = found
+    form = FlaskForm()
+    if form.validate_on_submit():
+        try:
+            accounts.confirm_email_change(user, new_email)
+        except accounts.AccountProblem as problem:
+            db.session.rollback()
+            return render_template("auth/token_problem.html", message=str(problem)), 409
+        audit.record("email.changed", user, subject=user)
+        db.session.commit()
+        return render_template("auth/email_confirmed.html", new_email=new_email)
+    return render_template("auth/confirm_email.html", form=form, new_email=new_email), 200
 
 
 @bp.route("/password-reset", methods=["GET", "POST"])

@@ -77,7 +77,7 @@ def cohort_schedule(slug: str) -> None:
         click.echo(f"{number:>4}  {session:%a %d %b %Y}  {weeks.week(number).title}")
 
 
-@click.group("roster", help="Import and export a cohort's members (CSV).")
+@click.group("roster", help="Import (CSV or XLSX) and export (CSV) a cohort's members.")
 def roster_group() -> None:
     pass
 
@@ -94,7 +94,7 @@ def roster_import(slug: str, file: str) -> None:
     # The file is checked before the first query: a CLI transaction takes the write
     # lock when it begins, and others' saves must not wait for the checking.
     try:
-        rows = parse_roster(Path(file).read_bytes())
+        rows = parse_roster(Path(file).read_bytes(), file)  # CSV or XLSX, by name or content
     except RosterInvalid as invalid:
         click.echo(f"{file}: nothing was imported; fix these and try again:", err=True)
         for error in invalid.errors:

@@ -30,9 +30,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from lms.contracts import ROLE_NAMES, ROLES
-from lms.core.models import SECTORS
+from lms.core.models import SECTORS, WITHDRAWAL_REASONS
 from lms.core.schedule import WEEKDAYS
-from lms.core.validation import LIMITS, text_problem
+from lms.core.validation import LIMITS, email_problem, text_problem
 
 
 class SafeText:
@@ -43,6 +43,15 @@ class SafeText:
 
     def __call__(self, form, field):
         problem = text_problem((field.data or "").strip(), self.limit)
+        if problem:
+            raise ValidationError(f"{field.label.text} {problem}")
+
+
+class EmailAddress:
+    """The shared rule for email addresses (`lms.core.validation`), next to the field."""
+
+    def __call__(self, form, field):
+        _, problem = email_problem((field.data or "").strip())
         if problem:
             raise ValidationError(f"{field.label.text} {problem}")
 
@@ -174,8 +183,49 @@ class MemberForm(FlaskForm):
     lived_experience = BooleanField(
         "Has lived experience of using services", widget=GovCheckboxInput()
     )
-    withdrawn = BooleanField("Withdrawn from the programme", widget=GovCheckboxInput())
     submit = SubmitField("Save member", widget=GovSubmitInput())
+
+
+class AddMemberForm(MemberForm):
+    """One person, checked by the roster import's rules (`lms.core.roster.parse_member`)."""
+
+    email = StringField(
+        "Email address",
+        widget=GovTextInput(),
+        validators=[InputRequired(message="Enter their email address"), EmailAddress()],
+    )
+    given_name = StringField(
+        "Given name",
+        widget=GovTextInput(),
+        validators=[InputRequired(message="Enter their given name")],
+    )
+    family_name = StringField("Family name", widget=GovTextInput())
+    tutor_group = StringField(
+        "Tutor group",
+        widget=GovTextInput(),
+        description="Leave blank for none; a group is created when first named",
+    )
+    submit = SubmitField("Add member", widget=GovSubmitInput())
+
+
+class WithdrawalForm(FlaskForm):
+    withdrawn_on = ThreePartDateField(
+        "When did they leave?",
+        format="%d %m %Y",
+        widget=GovDateInput(),
+        description="For example, 27 3 2027",
+        validators=[InputRequired(message="Enter the date they left")],
+    )
+    reason = RadioField(
+        "Reason (optional)",
+        choices=[SelectChoice("", "Not recorded")]
+        + [SelectChoice(key, text) for key, text in WITHDRAWAL_REASONS.items()],
+        default="",
+        widget=GovRadioInput(),
+        validators=[Optional()],
+        validate_choice=True,
+    )
+    submit = SubmitField("Record withdrawal", widget=GovSubmitInput())
 
 
 class TutorGroupForm(FlaskForm):
@@ -192,15 +242,15 @@ class TutorGroupForm(FlaskForm):
 
 class RosterUploadForm(FlaskForm):
     roster = FileField(
-        "Roster file (CSV)",
+        "Roster file (Excel .xlsx or CSV)",
         widget=GovFileInput(),
-        description="Save the spreadsheet as 'CSV UTF-8'. "
-        "Nothing is imported unless every row is right.",
-        validators=[FileRequired(message="Choose a CSV file")],
+        description="An Excel workbook (its first sheet is read) or a CSV saved as "
+        "'CSV UTF-8'. Nothing is imported unless every row is right.",
+        validators=[FileRequired(message="Choose an Excel (.xlsx) or CSV file")],
     )
     submit = SubmitField("Import roster", widget=GovSubmitInput())
 
     def validate_roster(self, field):
         name = (field.data.filename or "").lower() if field.data else ""
-        if name and not name.endswith(".csv"):
-            raise ValidationError("The file must be a CSV file")
+        if name and not name.endswith((".csv", ".xlsx")):
+            raise ValidationError("The file must be an Excel workbook (.xlsx) or a CSV file")

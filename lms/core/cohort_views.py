@@ -4,26 +4,32 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, url_for
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from wtforms.fields.choices import SelectChoice
 
-from lms.core import audit, progress
+from lms.core import audit, people, progress
 from lms.core import cohorts as cohort_service
-from lms.core.accounts import send_invitations
+from lms.core import roster as roster_service
+from lms.core.accounts import find_user, send_invitations
 from lms.core.clock import today
 from lms.core.cohort_forms import (
+    AddMemberForm,
     CohortForm,
     MemberForm,
     RosterUploadForm,
     ScheduleForm,
     TutorGroupForm,
+    WithdrawalForm,
 )
 from lms.core.curriculum_loader import programme, programme_slugs
 from lms.core.links import BaseUrlMissing, base_url
-from lms.core.models import Cohort, Membership, TutorGroup
+from lms.core.models import WITHDRAWAL_REASONS, Cohort, Membership, TutorGroup
 from lms.core.permissions import can, requires, signed_in
 from lms.core.rescue import keeps_unsaved_text, kept_form, refill, take_kept_text
 from lms.core.roster import RosterInvalid, apply_roster, export_roster, parse_roster
+from lms.core.spreadsheets import Sheet, csv_text, xlsx_bytes
 from lms.extensions import db
 
 bp = Blueprint("cohorts", __name__, url_prefix="/cohorts")
@@ -168,17 +174,65 @@ def settings():
 def members():
     cohort = g.cohort
     withdrawn = db.session.scalars(
-        select(Membership).where(
-            Membership.cohort_id == cohort.id, Membership.withdrawn_at.is_not(None)
-        )
+        select(Membership)
+        .where(Membership.cohort_id == cohort.id, Membership.withdrawn_at.is_not(None))
+        .options(joinedload(Membership.user))
+        .order_by(Membership.withdrawn_at.desc())
     ).all()
     return render_template(
         "cohorts/members.html",
         cohort=cohort,
         members=cohort_service.active_members(cohort),
         withdrawn=withdrawn,
+        reasons=WITHDRAWAL_REASONS,
         counts=cohort_service.counts_by_sector(cohort),
     )
+
+
+def _membership_of(cohort, membership_id: int) -> Membership:
+    membership = db.session.get(Membership, membership_id)
+    if membership is None or membership.cohort_id != cohort.id:
+        abort(404)
+    return membership
+
+
+@bp.route("/<slug>/members/new", methods=["GET", "POST"])
+@keeps_unsaved_text
+@requires("cohorts.manage")
+def add_member():
+    cohort = g.cohort
+    form = kept_form(AddMemberForm)
+    if not form.is_submitted():
+        form.role.data, form.sector.data = "trainee", "other"
+    if form.validate_on_submit():
+        typed = [name for name in roster_service.HEADER if name != "lived_experience"]
+        values = {name: (getattr(form, name).data or "").strip() for name in typed}
+        values["lived_experience"] = "yes" if form.lived_experience.data else "no"
+        try:
+            result = roster_service.add_member(
+                cohort, roster_service.parse_member(values), by=current_user
+            )
+            if result.invited:
+                base_url()  # no member without their invitation: refuse before committing
+        except roster_service.RosterInvalid as invalid:
+            db.session.rollback()
+            for error in invalid.errors:
+                field = getattr(form, error.field, form.email)
+                field.errors.append(f"{field.label.text} {error.message}")
+        except BaseUrlMissing as missing:
+            db.session.rollback()
+            form.email.errors.append(f"Nobody was added. {missing}")
+        else:
+            person = find_user(values["email"])
+            audit.record("member.added", current_user, subject=person, cohort=cohort)
+            name = cohort.name
+            db.session.commit()
+            send_invitations(result.invited, name)  # after the commit: outside the lock
+            invited = " and sent an invitation" if result.invited else ""
+            flash(f"Added {person.full_name}{invited}.")
+            return redirect(url_for("cohorts.members", slug=cohort.slug))
+    status = 400 if form.errors else 200
+    return render_template("cohorts/add_member.html", cohort=cohort, form=form), status
 
 
 @bp.route("/<slug>/members/<int:membership_id>", methods=["GET", "POST"])
@@ -186,18 +240,15 @@ def members():
 @requires("cohorts.manage")
 def member(membership_id: int):
     cohort = g.cohort
-    membership = db.session.get(Membership, membership_id)
-    if membership is None or membership.cohort_id != cohort.id:
-        abort(404)
+    membership = _membership_of(cohort, membership_id)
     form = kept_form(MemberForm, obj=membership)
     form.tutor_group.choices = [SelectChoice("", "No group")] + [
         SelectChoice(str(t.id), t.name) for t in cohort.tutor_groups
     ]
     if not form.is_submitted():
         form.tutor_group.data = str(membership.tutor_group_id or "")
-        form.withdrawn.data = membership.withdrawn_at is not None
     if form.validate_on_submit():
-        before = {"role": membership.role, "withdrawn": membership.withdrawn_at is not None}
+        before = {"role": membership.role}
         cohort_service.update_membership(
             membership,
             role=form.role.data,
@@ -207,7 +258,6 @@ def member(membership_id: int):
             area=form.area.data.strip(),
             tutor_group_id=int(form.tutor_group.data) if form.tutor_group.data else None,
             lived_experience=form.lived_experience.data,
-            withdrawn=form.withdrawn.data,
         )
         audit.record(
             "role.changed",
@@ -215,15 +265,77 @@ def member(membership_id: int):
             subject=membership.user,
             cohort=cohort,
             before=before,
-            after={"role": membership.role, "withdrawn": form.withdrawn.data},
+            after={"role": membership.role},
         )
         db.session.commit()
         flash(f"Saved {membership.user.full_name}.")
         return redirect(url_for("cohorts.members", slug=cohort.slug))
     status = 400 if form.errors else 200
     return render_template(
-        "cohorts/member.html", cohort=cohort, membership=membership, form=form
+        "cohorts/member.html",
+        cohort=cohort,
+        membership=membership,
+        form=form,
+        reasons=WITHDRAWAL_REASONS,
+        may_manage_person=people.may_manage(current_user, membership.user),
     ), status
+
+
+@bp.route("/<slug>/members/<int:membership_id>/withdrawal", methods=["GET", "POST"])
+@keeps_unsaved_text
+@requires("cohorts.manage")
+def withdrawal(membership_id: int):
+    cohort = g.cohort
+    membership = _membership_of(cohort, membership_id)
+    if membership.withdrawn_at is not None:
+        return redirect(url_for("cohorts.member", slug=cohort.slug, membership_id=membership.id))
+    form = kept_form(WithdrawalForm)
+    if not form.is_submitted() and form.withdrawn_on.data is None:
+        form.withdrawn_on.data = today()
+    if form.validate_on_submit():
+        try:
+            cohort_service.record_withdrawal(
+                membership, form.withdrawn_on.data, form.reason.data or None, today()
+            )
+        except cohort_service.CohortProblems as problems:
+            db.session.rollback()
+            _apply_problems(form, problems)
+        else:
+            audit.record(
+                "member.withdrawn",
+                current_user,
+                subject=membership.user,
+                cohort=cohort,
+                on=form.withdrawn_on.data.isoformat(),
+                reason=membership.withdrawal_reason,
+            )
+            name = membership.user.full_name
+            db.session.commit()
+            flash(f"Recorded that {name} left the programme. Everything they recorded is kept.")
+            return redirect(url_for("cohorts.members", slug=cohort.slug))
+    status = 400 if form.errors else 200
+    return render_template(
+        "cohorts/withdrawal.html", cohort=cohort, membership=membership, form=form
+    ), status
+
+
+@bp.route("/<slug>/members/<int:membership_id>/reinstate", methods=["POST"])
+@requires("cohorts.manage")
+def reinstate(membership_id: int):
+    cohort = g.cohort
+    membership = _membership_of(cohort, membership_id)
+    form = FlaskForm()
+    if form.validate_on_submit() and membership.withdrawn_at is not None:
+        try:
+            cohort_service.reinstate(membership)
+        except cohort_service.CohortProblems as problems:
+            db.session.rollback()
+            flash(problems.problems[0][1])
+        else:
+            audit.record("member.reinstated", current_user, subject=membership.user, cohort=cohort)
+            db.session.commit()
+            flash(f"{membership.user.full_name} is an active member again.")
+    return redirect(url_for("cohorts.member", slug=cohort.slug, membership_id=membership.id))
 
 
 @bp.route("/<slug>/groups", methods=["GET", "POST"])
@@ -273,11 +385,12 @@ def roster():
     row_errors = []
     if form.validate_on_submit():
         data = form.roster.data.read(10 * 1024 * 1024 + 1)
+        filename = form.roster.data.filename or ""
         # A post's transaction holds the write lock from its first query: end it, so
         # that others' saves do not wait while the file is checked.
         db.session.commit()
         try:
-            rows = parse_roster(data)
+            rows = parse_roster(data, filename)
             result = apply_roster(cohort, rows, by=current_user)
             if result.invited:
                 base_url()  # no member without their invitation: refuse before committing
@@ -308,7 +421,11 @@ def roster():
             return redirect(url_for("cohorts.members", slug=slug))
     status = 400 if form.errors else 200
     return render_template(
-        "cohorts/roster.html", cohort=cohort, form=form, row_errors=row_errors
+        "cohorts/roster.html",
+        cohort=cohort,
+        form=form,
+        row_errors=row_errors,
+        unit="Row" if row_errors and row_errors[0].unit == "row" else "Line",
     ), status
 
 
@@ -329,4 +446,45 @@ def roster_export():
         "\ufeff" + body,  # a BOM so Excel reads UTF-8 names correctly
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{cohort.slug}-roster.csv"'},
+    )
+
+
+TEMPLATE_NOTES = [
+    ["How to fill in the roster"],
+    ["Fill in the first sheet, one person a row, under its header row; keep the header."],
+    ["role: trainee, tutor, lead or expert"],
+    ["sector: statutory, voluntary, charity or other"],
+    ["lived_experience: yes or no"],
+    ["tutor_group: a group's name (created when first named), or blank"],
+    ["evaluation_consent: yes or no from a paper consent form, or blank if not collected"],
+    ["Nothing is imported unless every row is right; each problem names its row and column."],
+]
+
+
+@bp.route("/<slug>/roster-template.<any(csv, xlsx):fmt>")
+@requires("cohorts.manage")
+def roster_template(fmt: str):
+    """An empty roster with the right header, to fill in and import."""
+    header = [*roster_service.HEADER, roster_service.CONSENT_COLUMN]
+    if fmt == "csv":
+        body = "\ufeff" + csv_text([header])  # a BOM so Excel reads UTF-8 names correctly
+        mimetype = "text/csv"
+    else:
+        body = xlsx_bytes(
+            [
+                Sheet(
+                    "Roster",
+                    [header],
+                    bold={0: None},
+                    freeze="A2",
+                    widths=dict.fromkeys(range(len(header)), 18),
+                ),
+                Sheet("How to fill in", TEMPLATE_NOTES, bold={0: 14}, widths={0: 90}),
+            ]
+        )
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="roster-template.{fmt}"'},
     )

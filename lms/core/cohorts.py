@@ -200,15 +200,39 @@ def memberships_of(user: User) -> list[Membership]:
     return list(found)
 
 
-def update_membership(membership: Membership, *, withdrawn: bool, **fields) -> None:
-    """Change a member's details; withdrawing keeps everything they recorded. An erased
-    person stays withdrawn: they cannot come back as a nameless active member."""
-    from lms.core.models import utcnow
-    from lms.core.privacy import is_erased
-
+def update_membership(membership: Membership, **fields) -> None:
+    """Change a member's details (a withdrawal is recorded with `record_withdrawal`)."""
     for key, value in fields.items():
         setattr(membership, key, value)
-    if withdrawn and membership.withdrawn_at is None:
-        membership.withdrawn_at = utcnow()
-    elif not withdrawn and not is_erased(membership.user):
-        membership.withdrawn_at = None
+
+
+def record_withdrawal(membership: Membership, on: date, reason: str | None, today: date) -> None:
+    """The member left the programme on `on` (today or earlier), for `reason` (one of
+    WITHDRAWAL_REASONS, or None). Everything they recorded is kept; every list of
+    members, reminders, completion and the evaluation go by `withdrawn_at`."""
+    from datetime import datetime, time
+
+    from lms.core.models import WITHDRAWAL_REASONS
+
+    problems = []
+    if on > today:
+        problems.append(("withdrawn_on", "The date they left must be today or in the past"))
+    elif on < membership.cohort.start_date.replace(year=membership.cohort.start_date.year - 1):
+        problems.append(("withdrawn_on", "The date they left is more than a year before the start"))
+    if reason is not None and reason not in WITHDRAWAL_REASONS:
+        problems.append(("reason", "Choose one of the reasons, or not recorded"))
+    if problems:
+        raise CohortProblems(problems)
+    membership.withdrawn_at = datetime.combine(on, time())
+    membership.withdrawal_reason = reason
+
+
+def reinstate(membership: Membership) -> None:
+    """Undo a withdrawal recorded by mistake. An erased person stays withdrawn: they
+    cannot come back as a nameless active member."""
+    from lms.core.privacy import is_erased
+
+    if is_erased(membership.user):
+        raise CohortProblems([("", "This person's data has been erased: they cannot return")])
+    membership.withdrawn_at = None
+    membership.withdrawal_reason = None

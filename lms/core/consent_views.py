@@ -11,7 +11,7 @@ from wtforms import RadioField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
-from lms.core import audit, consent, disclosure, mail
+from lms.core import accounts, audit, consent, disclosure, mail
 from lms.core.links import BaseUrlMissing, external_url
 from lms.core.permissions import requires
 from lms.extensions import db, limiter
@@ -125,7 +125,9 @@ def overview():
 def remind():
     # CSRF is checked for every post by CSRFProtect.
     cohort = g.cohort
-    waiting = consent.cohort_consent(cohort).not_answered
+    waiting = [
+        m for m in consent.cohort_consent(cohort).not_answered if accounts.may_be_emailed(m.user)
+    ]
     try:
         link = external_url("consent.give", slug=cohort.slug)
     except BaseUrlMissing as missing:

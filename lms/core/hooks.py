@@ -29,6 +29,12 @@ def lms_capabilities():
             "See consent counts, who has not answered, and remind them",
             ("lead",),
         ),
+        Capability(
+            "people.manage",
+            "Resend invitations, send reset links, deactivate and change the email of the "
+            "members of cohorts they lead",
+            ("lead",),
+        ),
     ]
 
 
@@ -40,8 +46,9 @@ def lms_blueprints():
     from lms.core.consent_views import bp as consent
     from lms.core.dashboard_views import bp as dashboard
     from lms.core.page_views import bp as pages
+    from lms.core.people_views import bp as people
 
-    return [auth, dashboard, pages, cohorts, consent, admin]
+    return [auth, dashboard, pages, cohorts, consent, admin, people]
 
 
 @hookimpl(trylast=True)

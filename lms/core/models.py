@@ -40,6 +40,9 @@ class User(UserMixin, db.Model):
     is_admin: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # Set by an admin or lead when someone leaves: sign-in is refused and no email is
+    # sent (`lms.core.accounts.may_be_emailed`), but everything they recorded is kept.
+    deactivated_at: Mapped[datetime | None]
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="user")
 
@@ -50,6 +53,10 @@ class User(UserMixin, db.Model):
     @property
     def has_password(self) -> bool:
         return self.password_hash is not None
+
+    @property
+    def is_deactivated(self) -> bool:
+        return self.deactivated_at is not None
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
@@ -116,6 +123,14 @@ class TutorGroup(db.Model):
 
 
 SECTORS = ("statutory", "voluntary", "charity", "other")
+# Why a member left, as categories a lead can count (no free text: it would be personal).
+WITHDRAWAL_REASONS = {
+    "workload": "Workload or time pressures",
+    "job_change": "Changed job or left their organisation",
+    "health_personal": "Health or personal reasons",
+    "not_expected": "The programme was not what they expected",
+    "other": "Another reason",
+}
 
 
 class Membership(db.Model):
@@ -141,6 +156,8 @@ class Membership(db.Model):
     evaluation_consent: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     withdrawn_at: Mapped[datetime | None]
+    # One of WITHDRAWAL_REASONS, or None when no reason was recorded.
+    withdrawal_reason: Mapped[str | None] = mapped_column(String(40))
 
     user: Mapped[User] = relationship(back_populates="memberships")
     cohort: Mapped[Cohort] = relationship(back_populates="memberships")

@@ -32,6 +32,9 @@ def core_personal_data(user: User) -> dict:
             "last_login_at": user.last_login_at.isoformat(timespec="seconds")
             if user.last_login_at
             else None,
+            "deactivated_at": user.deactivated_at.isoformat(timespec="seconds")
+            if user.deactivated_at
+            else None,
         },
         "memberships": [
             {
@@ -47,6 +50,7 @@ def core_personal_data(user: User) -> dict:
                 "withdrawn_at": m.withdrawn_at.isoformat(timespec="seconds")
                 if m.withdrawn_at
                 else None,
+                "withdrawal_reason": m.withdrawal_reason,
             }
             for m in user.memberships
         ],
@@ -115,6 +119,8 @@ def erase_user(user: User, actor: User | None) -> None:
         membership.organisation = ""
         membership.job_title = ""
         membership.area = ""
+        # Why they left is about them; the evaluation still counts the withdrawal.
+        membership.withdrawal_reason = None
         consent.forget(membership)
     user.email = f"erased-{user.id}@{ERASED_DOMAIN}"
     user.given_name = "Erased"

@@ -1,8 +1,10 @@
-"""Roster import and export: the cohort's members as a spreadsheet-friendly CSV.
+"""Roster import and export: the cohort's members as CSV or an Excel workbook.
 
 Import is all-or-nothing: the whole file is validated first and every bad row is
-reported with its line number; only a clean file changes anything. Importing the same
-file twice changes nothing (people are matched by email).
+reported with its line (CSV) or row (XLSX) number; only a clean file changes anything.
+Importing the same file twice changes nothing (people are matched by email). The page,
+the CLI and the "add one member" form all go through `parse_roster`/`parse_member` and
+`apply_roster`.
 """
 
 from __future__ import annotations
@@ -10,11 +12,13 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 
 from sqlalchemy import insert, select, update
 
 from lms.contracts import ROLES
+from lms.core.accounts import EMAILABLE
 from lms.core.models import SECTORS, Cohort, Membership, TutorGroup, User, new_session_token
 from lms.core.spreadsheets import csv_text
 from lms.core.validation import LIMITS, email_problem, text_problem
@@ -37,6 +41,8 @@ HEADER = (
 # Exports leave it out: the lead sees consent as counts, not person by person.
 CONSENT_COLUMN = "evaluation_consent"
 MAX_BYTES = 5 * 1024 * 1024  # about 20,000 rows: far above any real cohort
+MAX_ROWS = 25_000  # a workbook is compressed: its rows are counted, not its bytes
+XLSX_MAGIC = b"PK\x03\x04"  # a ZIP archive, as every .xlsx is
 MAX_FIELD = 20  # role, sector and the yes/no column
 YES = {"yes", "y", "true", "1"}
 NO = {"no", "n", "false", "0", ""}
@@ -63,8 +69,16 @@ class RowError:
     line: int
     field: str
     message: str
+    unit: str = "line"  # "row" in a workbook, as a spreadsheet numbers them
 
     def __str__(self) -> str:
+        if self.unit == "row":
+            where = f"row {self.line}" if self.line else "file"
+            return (
+                f"{where}, column {self.field}: {self.message}"
+                if self.field
+                else (f"{where}: {self.message}")
+            )
         where = f"line {self.line}" if self.line else "file"
         return (
             f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
@@ -86,12 +100,36 @@ class RosterInvalid(ValueError):
         super().__init__("\n".join(str(error) for error in errors))
 
 
-def parse_roster(data: bytes) -> list[RosterRow]:
-    """Validate a whole roster file; raise `RosterInvalid` listing every problem."""
+class _Unreadable(Exception):
+    def __init__(self, line: int, message: str):
+        self.line, self.message = line, message
+
+
+def is_workbook(data: bytes, filename: str = "") -> bool:
+    return filename.lower().endswith(".xlsx") or data.startswith(XLSX_MAGIC)
+
+
+def parse_roster(data: bytes, filename: str = "") -> list[RosterRow]:
+    """Validate a whole roster file, CSV or XLSX (its first sheet); raise `RosterInvalid`
+    listing every problem."""
     if len(data) > MAX_BYTES:
         raise RosterInvalid(
             [RowError(0, "", f"the file is larger than {MAX_BYTES // 1_048_576} MB")]
         )
+    if is_workbook(data, filename):
+        try:
+            return _check_table(*_workbook_table(data))
+        except RosterInvalid as invalid:
+            raise RosterInvalid(
+                [
+                    replace(e, unit="row", message=e.message.replace("on line", "on row"))
+                    for e in invalid.errors
+                ]
+            ) from None
+    return _check_table(*_csv_table(data))
+
+
+def _csv_table(data: bytes):
     try:
         text = data.decode("utf-8-sig")  # spreadsheet programs often add a BOM
     except UnicodeDecodeError as error:
@@ -105,9 +143,81 @@ def parse_roster(data: bytes) -> list[RosterRow]:
         raise RosterInvalid([RowError(0, "", "the file contains binary data, not CSV text")])
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        header = [cell.strip().lower() for cell in next(reader)]
+        header = next(reader)
     except csv.Error as error:
         raise RosterInvalid([RowError(1, "", f"the header cannot be read: {error}")]) from None
+
+    def lines():
+        try:
+            for cells in reader:
+                yield reader.line_num, cells
+        except csv.Error as error:
+            raise _Unreadable(reader.line_num, f"the CSV cannot be read: {error}") from None
+
+    return header, lines()
+
+
+def _cell_text(value) -> str:
+    """A workbook cell as the text a CSV export of it would hold."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value)
+
+
+def _workbook_table(data: bytes):
+    """The first sheet's header and rows, read in streaming mode (a small file can
+    unpack to a huge sheet: rows are counted as they come)."""
+    from openpyxl import load_workbook  # imported on use: it slows the app's start
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 - any unreadable archive gets the same answer
+        raise RosterInvalid(
+            [
+                RowError(
+                    0,
+                    "",
+                    "the file is not an Excel workbook (.xlsx) that can be read: save it "
+                    "as 'Excel Workbook (.xlsx)' or as 'CSV UTF-8' and try again",
+                )
+            ]
+        ) from None
+    try:
+        rows = []
+        # Columns past the consent column and one more are never read: a sheet can
+        # claim to be 16,384 columns wide, and every row would be padded to that.
+        sheet_rows = workbook.worksheets[0].iter_rows(max_col=len(HEADER) + 2, values_only=True)
+        for number, values in enumerate(sheet_rows, 1):
+            if number > MAX_ROWS + 1:
+                raise RosterInvalid(
+                    [RowError(0, "", f"the first sheet has more than {MAX_ROWS:,} rows")]
+                )
+            cells = [_cell_text(value) for value in values]
+            while cells and not cells[-1].strip():
+                cells.pop()  # a sheet pads every row to its widest
+            rows.append((number, cells))
+    finally:
+        workbook.close()
+    if not rows or not any(cells for _, cells in rows):
+        raise RosterInvalid([RowError(0, "", "the first sheet is empty")])
+    header_cells = rows[0][1]
+    width = len(header_cells)
+    body = [
+        (n, cells + [""] * (width - len(cells)) if len(cells) < width else cells)
+        for n, cells in rows[1:]
+    ]
+    return header_cells, iter(body)
+
+
+def _check_table(header_cells: list[str], lines) -> list[RosterRow]:
+    """Validate the header and every row; raise `RosterInvalid` listing every problem."""
+    header = [cell.strip().lower() for cell in header_cells]
     columns = tuple(header)
     if columns not in (HEADER, (*HEADER, CONSENT_COLUMN)):
         raise RosterInvalid(
@@ -125,8 +235,7 @@ def parse_roster(data: bytes) -> list[RosterRow]:
     errors: list[RowError] = []
     seen: dict[str, int] = {}
     try:
-        for cells in reader:
-            line = reader.line_num
+        for line, cells in lines:
             if not any(cell.strip() for cell in cells):
                 continue
             row, row_errors = _parse_row(line, cells, columns)
@@ -140,13 +249,23 @@ def parse_roster(data: bytes) -> list[RosterRow]:
                 continue
             seen[row.email] = line
             rows.append(row)
-    except csv.Error as error:
-        errors.append(RowError(reader.line_num, "", f"the CSV cannot be read: {error}"))
+    except _Unreadable as unreadable:
+        errors.append(RowError(unreadable.line, "", unreadable.message))
     if not rows and not errors:
         errors.append(RowError(0, "", "the file has a header but no people"))
     if errors:
         raise RosterInvalid(errors)
     return rows
+
+
+def parse_member(values: dict[str, str]) -> RosterRow:
+    """One person typed into the "add a member" form, checked as a roster row would be
+    (the same rules, the same words); raise `RosterInvalid` naming the fields."""
+    cells = [values.get(name, "") for name in HEADER]
+    row, errors = _parse_row(0, cells, HEADER)
+    if errors:
+        raise RosterInvalid(errors)
+    return row
 
 
 def _parse_row(
@@ -264,6 +383,18 @@ def apply_roster(
     result = ImportResult()
     groups = _group_ids(cohort, {row.tutor_group for row in rows if row.tutor_group})
     users = _user_ids([row.email for row in rows])
+    # People already known who never set a password: a new membership invites them
+    # again, whichever cohort it is (else they never get in). Not deactivated ones.
+    waiting = {}
+    for chunk in _chunks(list(users.values())):
+        waiting.update(
+            (user_id, Invitee(user_id, email, given_name, token))
+            for user_id, email, given_name, token in db.session.execute(
+                select(User.id, User.email, User.given_name, User.session_token).where(
+                    User.id.in_(chunk), User.password_hash.is_(None), EMAILABLE
+                )
+            )
+        )
     new = [row for row in rows if row.email not in users]
     tokens = {row.email: new_session_token() for row in new}
     for chunk in _chunks(new):
@@ -307,6 +438,8 @@ def apply_roster(
         if user_id not in current:
             to_add.append({"user_id": user_id, "cohort_id": cohort.id, **values})
             result.added.append(row.email)
+            if user_id in waiting:
+                result.invited.append(waiting[user_id])
         elif current[user_id][1] != wanted:
             to_update.append({"id": current[user_id][0], **values})
             result.updated.append(row.email)
@@ -369,3 +502,18 @@ def export_roster(cohort: Cohort, members: Iterable[Membership]) -> str:
         for m in members
     )
     return csv_text([HEADER, *rows])
+
+
+def add_member(cohort: Cohort, row: RosterRow, by: User | None = None) -> ImportResult:
+    """Add one person, as a one-row roster would; raise `RosterInvalid` if they are
+    already in the cohort (editing them is done on their member page). The caller
+    commits, then sends `result.invited`."""
+    existing = db.session.scalar(
+        select(Membership.withdrawn_at.is_not(None))
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.cohort_id == cohort.id, User.email == row.email)
+    )
+    if existing is not None:
+        state = "withdrawn from" if existing else "already a member of"
+        raise RosterInvalid([RowError(0, "email", f"{row.email} is {state} this cohort")])
+    return apply_roster(cohort, [row], by=by)

@@ -190,15 +190,10 @@ def test_a_member_who_has_left_cannot_consent(app, lead_client):
     edit = lead_client.get(member_page)
     assert edit.status_code == 200
     left = lead_client.post(
-        member_page,
+        f"{member_page}/withdrawal",
         data={
-            "role": "trainee",
-            "sector": "statutory",
-            "organisation": "Org 0",
-            "job_title": "Worker",
-            "area": "Belfast",
-            "tutor_group": "",
-            "withdrawn": "y",
+            "withdrawn_on": ["1", "9", "2026"],
+            "reason": "",
         },
     )
     assert left.status_code == 302, left.get_data(as_text=True)

@@ -14,6 +14,7 @@ PUBLIC_ROUTES = {
     "auth.login",
     "auth.logout",
     "auth.accept_invitation",
+    "auth.confirm_email",
     "auth.request_reset",
     "auth.reset_password",
     "calendar.feed",  # the secret link is the credential

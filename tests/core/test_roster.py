@@ -373,3 +373,45 @@ def test_a_3000_row_upload_takes_a_bounded_number_of_queries(
     assert many <= few + 10, (few, many)
     assert count(User) == 3001 and count(Membership) == 3001
     assert len([m for m in mail.outbox() if "invited" in m.body]) == 3000
+
+
+def test_a_workbook_is_read_as_its_first_sheet_with_rows_named_as_a_spreadsheet_does():
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append([*HEADER, "evaluation_consent"])
+    sheet.append(
+        ["aoife@example.org", "Aoife", "Byrne", "trainee", "voluntary", "", "", "", 3, True, None]
+    )
+    sheet.append(
+        [
+            "bob@example.org",
+            "Bob",
+            "Clarke",
+            "trainee",
+            "statutory",
+            "",
+            "",
+            "",
+            "",
+            "no",
+            "",
+            "extra",
+        ]
+    )
+    book.create_sheet("Other").append(["not read"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    assert errors_of(buffer.getvalue()) == ["row 3: expected 11 columns, found 12"]
+    sheet.delete_rows(3)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    (aoife,) = parse_roster(buffer.getvalue())
+    # Numbers and ticks come through as the text a CSV export would hold.
+    assert (aoife.tutor_group, aoife.lived_experience, aoife.evaluation_consent) == (
+        "3",
+        True,
+        None,
+    )
+    assert errors_of(b"PK\x03\x04 broken")[0].startswith("file: the file is not an Excel workbook")

@@ -202,6 +202,9 @@ def world(app, make_user, make_cohort, make_membership) -> World:
             "theme_chart": theme_chart_key,
             "invitation_token": make_token(invited, "invitation"),
             "reset_token": make_token(users["other_trainee"], "reset"),
+            "email_change_token": make_token(
+                invited, "email-change", old=invited.email, new="moved@example.org"
+            ),
             "feed_token": feed_token,
             "unsubscribe_token": unsubscribe_token(users["trainee"]),
         }

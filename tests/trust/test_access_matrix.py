@@ -98,6 +98,9 @@ MATRIX: dict[str, Route] = {
     "auth.request_reset": Route(fixed(), EVERYONE),
     "auth.accept_invitation": Route(token("invitation_token"), EVERYONE),
     "auth.reset_password": Route(token("reset_token"), EVERYONE),
+    # Confirming a new email address: the first post confirms it, later ones are told
+    # the link is used (410). Another person's link, so the victim's address stays.
+    "auth.confirm_email": Route(token("email_change_token"), EVERYONE),
     "calendar.feed": Route(token("feed_token"), EVERYONE),
     "reminders.unsubscribe": Route(token("unsubscribe_token"), EVERYONE),
     # -- your own account ------------------------------------------------------------------
@@ -115,6 +118,14 @@ MATRIX: dict[str, Route] = {
     "admin.user": Route(lambda w: {"user_id": w.ids["victim_user"]}, ADMIN),
     "admin.audit_log": Route(fixed(), ADMIN),
     "admin.audit_export": Route(fixed(), ADMIN),
+    # -- a person's account: admins, and the leads of a cohort the person is in ------------
+    # A post with no data is refused as from an out-of-date page (400): nothing changes.
+    "people.person": Route(lambda w: {"user_id": w.ids["victim_user"]}, LEAD),
+    "people.resend_invitation": Route(lambda w: {"user_id": w.ids["victim_user"]}, LEAD),
+    "people.send_reset_link": Route(lambda w: {"user_id": w.ids["victim_user"]}, LEAD),
+    "people.deactivate": Route(lambda w: {"user_id": w.ids["victim_user"]}, LEAD),
+    "people.reactivate": Route(lambda w: {"user_id": w.ids["victim_user"]}, LEAD),
+    "people.change_email": Route(lambda w: {"user_id": w.ids["victim_user"]}, LEAD),
     # -- cohorts ---------------------------------------------------------------------------
     "cohorts.create": Route(fixed(), LEAD),
     "cohorts.overview": Route(cohort(), MEMBERS),
@@ -126,6 +137,10 @@ MATRIX: dict[str, Route] = {
     "cohorts.settings": Route(cohort(), LEAD),
     "cohorts.members": Route(cohort(), LEAD),
     "cohorts.member": Route(cohort(membership_id="victim_membership"), LEAD),
+    "cohorts.add_member": Route(cohort(), LEAD),
+    "cohorts.withdrawal": Route(cohort(membership_id="victim_membership"), LEAD),
+    "cohorts.reinstate": Route(cohort(membership_id="victim_membership"), LEAD),
+    "cohorts.roster_template": Route(cohort_with(fmt="xlsx"), LEAD),
     "cohorts.groups": Route(cohort(), LEAD),
     "cohorts.group": Route(
         cohort(group_id="group"), expect(tutor=ALLOWED, lead=ALLOWED, admin=ALLOWED)

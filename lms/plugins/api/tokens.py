@@ -103,7 +103,8 @@ def token_for(secret: str) -> ApiToken | None:
     if not secret or len(secret) > MAX_TOKEN_LENGTH or not secret.startswith(TOKEN_PREFIX):
         return None
     token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(secret)))
-    if token is None or not token.is_active:
+    # A deactivated account's tokens stop working with it (and work again if reactivated).
+    if token is None or not token.is_active or token.user.deactivated_at is not None:
         return None
     now = utcnow()
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:

@@ -53,7 +53,7 @@ def user_for_token(token: str) -> User | None:
     if not token or len(token) > 100:
         return None
     feed = db.session.scalar(select(Feed).where(Feed.token_hash == hash_token(token)))
-    if feed is None:
+    if feed is None or feed.user.deactivated_at is not None:  # their access ends with it
         return None
     now = utcnow()
     if feed.last_used_at is None or now - feed.last_used_at > LAST_USED_RESOLUTION:

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from lms.core import mail
+from lms.core.accounts import may_be_emailed
 from lms.core.cohorts import active_members, schedule_of
 from lms.core.links import absolute
 from lms.core.models import Cohort, Membership
@@ -76,7 +77,11 @@ def candidates(on: date) -> list[Candidate]:
         position = schedule.position(on)
         if position.kind == "before" or on > schedule.end_date + GRACE_AFTER_END:
             continue
-        members = [m for m in active_members(cohort) if m.role in ("trainee", "tutor")]
+        members = [
+            m
+            for m in active_members(cohort)
+            if m.role in ("trainee", "tutor") and may_be_emailed(m.user)
+        ]
         sent_rows = db.session.execute(
             select(SentReminder.membership_id, SentReminder.kind, SentReminder.period).where(
                 SentReminder.membership_id.in_([m.id for m in members])

@@ -147,3 +147,18 @@ def test_personal_data_and_erasure(app, trainee, token_for):
     db.session.commit()
     assert db.session.scalar(select(ApiToken)) is None
     assert privacy  # the core's erase goes through the same hook
+
+
+def test_a_deactivated_persons_tokens_stop_working(
+    login_as, client_for, trainee, cohort, make_membership, call
+):
+    client = login_as(trainee.user)
+    secret = SECRET.search(_create(client).get_data(as_text=True)).group(1)
+    assert call("GET", "/me", secret).status_code == 200
+    lead = client_for(make_membership(cohort, "lead").user)
+    done = lead.post(f"/people/{trainee.user_id}/deactivate", data={"email": trainee.user.email})
+    assert done.status_code == 302
+    assert_problem(call("GET", "/me", secret), 401)
+    back = lead.post(f"/people/{trainee.user_id}/reactivate", data={"email": trainee.user.email})
+    assert back.status_code == 302
+    assert call("GET", "/me", secret).status_code == 200
