@@ -126,6 +126,13 @@ def _task(membership, week, entry, schedule, on):
 
 
 @hookimpl
+def lms_notification_kinds():
+    from lms.plugins.reflections.notices import KINDS
+
+    return KINDS
+
+
+@hookimpl
 def lms_member_week_statuses(cohort, members, weeks):
     from lms.plugins.reflections.review import member_week_statuses
 
