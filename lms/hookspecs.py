@@ -169,6 +169,13 @@ def lms_notification_kinds():
 
 
 @hookspec
+def lms_scheduled_notifications(on):
+    """Emit the notifications that the date `on` brings (a survey wave has opened, a
+    session is tomorrow), for every running cohort. Called by `lms notifications send`
+    before it emails; pass ``once=`` to `notify` so a second run tells nobody twice."""
+
+
+@hookspec
 def lms_waiting_tasks(membership):
     """Return `lms.contracts.Task`s waiting for `membership` now, not tied to a course
     week: for a tutor what awaits them (reflections to review, replies), for a lead what

@@ -25,6 +25,8 @@ class Notification(db.Model):
         # The header's unread count and the notifications page read by these.
         Index("ix_notifications_user_read", "user_id", "read_at"),
         Index("ix_notifications_email_state", "email_state"),
+        # An event that time brings (a wave opened, a session tomorrow) is told once.
+        UniqueConstraint("membership_id", "once"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -35,6 +37,7 @@ class Notification(db.Model):
     kind: Mapped[str] = mapped_column(String(60))
     text: Mapped[str] = mapped_column(String(300))
     link: Mapped[str] = mapped_column(String(500))
+    once: Mapped[str | None] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None]
     email_state: Mapped[str] = mapped_column(String(10), default=PENDING)

@@ -103,18 +103,30 @@ def set_email_preferences(user: User, choices: dict[str, str]) -> None:
 # -- emitting -------------------------------------------------------------------------------
 
 
-def notify(kind: str, to: Membership, text: str, link: str) -> Notification | None:
+def notify(
+    kind: str, to: Membership, text: str, link: str, once: str | None = None
+) -> Notification | None:
     """Tell member `to` about an event: `text` in plain words, `link` a path in this app
     to the thing itself. Nothing is stored for someone who may not be told. The caller
-    commits; emails go later (cron or a queue worker after the commit), never here."""
+    commits; emails go later (cron or a queue worker after the commit), never here.
+
+    `once` is a key for events that may be emitted again (a scheduled check, a register
+    saved twice): a member is told of each key only once."""
     if kind not in kinds():
         raise UnknownKind(kind)
     if not link.startswith("/") or link.startswith("//"):
         raise ValueError("a notification links to a page of this app")
     if not may_notify(to):
         return None
+    if once is not None and told_already(to, once):
+        return None
     note = Notification(
-        user_id=to.user_id, membership_id=to.id, kind=kind, text=text[:MAX_TEXT], link=link
+        user_id=to.user_id,
+        membership_id=to.id,
+        kind=kind,
+        text=text[:MAX_TEXT],
+        link=link,
+        once=once,
     )
     db.session.add(note)
     db.session.flush()
@@ -123,9 +135,38 @@ def notify(kind: str, to: Membership, text: str, link: str) -> Notification | No
     return note
 
 
-def notify_all(kind: str, members: Iterable[Membership], text: str, link: str) -> int:
+def notify_all(
+    kind: str, members: Iterable[Membership], text: str, link: str, once: str | None = None
+) -> int:
     """`notify` each of `members`; how many were told."""
-    return sum(notify(kind, member, text, link) is not None for member in members)
+    return sum(notify(kind, member, text, link, once) is not None for member in members)
+
+
+def told_already(membership: Membership, once: str) -> bool:
+    return (
+        db.session.scalar(
+            select(Notification.id).where(
+                Notification.membership_id == membership.id, Notification.once == once
+            )
+        )
+        is not None
+    )
+
+
+def running_cohorts(on) -> list:
+    """Cohorts that are not archived and have started and not finished by `on`: the
+    ones scheduled notifications (hook `lms_scheduled_notifications`) look at."""
+    from lms.core.cohorts import schedule_of
+    from lms.core.models import Cohort
+
+    cohorts = db.session.scalars(select(Cohort).where(Cohort.archived_at.is_(None)))
+    return [c for c in cohorts if schedule_of(c).position(on).kind not in ("before", "finished")]
+
+
+def emit_scheduled(on) -> None:
+    """Let every plugin emit what the date brings, then commit."""
+    current_app.extensions["lms"].hook.lms_scheduled_notifications(on=on)
+    db.session.commit()
 
 
 # -- reading ---------------------------------------------------------------------------------

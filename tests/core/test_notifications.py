@@ -98,11 +98,11 @@ def leave_feedback(browser, cohort, trainee, week: int, text: str):
     assert posted.status_code == 302, posted.get_data(as_text=True)
 
 
-def choose(browser, **choices: str):
+def choose(browser, choices: dict[str, str]):
     """Set email choices on the preferences page, as a person would (with CSRF)."""
     page = browser.get("/account/notifications").get_data(as_text=True)
-    current = dict(re.findall(r'name="(kind-[a-z-]+)" type="radio" value="(\w+)" checked', page))
-    current.update({f"kind-{k.replace('_', '-')}": v for k, v in choices.items()})
+    current = dict(re.findall(r'name="(kind-[a-z_-]+)" type="radio" value="(\w+)" checked', page))
+    current.update({"kind-" + k.replace(".", "-"): v for k, v in choices.items()})
     saved = browser.post("/account/notifications", data=current)
     assert saved.status_code == 302, saved.get_data(as_text=True)
 
@@ -159,7 +159,7 @@ def test_a_digest_batches_several_into_one_email_once(
     client_for, cohort, trainee, tutor, send, mailbox
 ):
     trainee_browser, tutor_browser = client_for(trainee.user), client_for(tutor.user)
-    choose(trainee_browser, reflections_feedback="daily")
+    choose(trainee_browser, {"reflections.feedback": "daily"})
     for week in (2, 3, 4):
         submit_week(trainee_browser, cohort, week)
         leave_feedback(tutor_browser, cohort, trainee, week, f"Feedback on week {week}")
@@ -189,7 +189,7 @@ def test_a_digest_batches_several_into_one_email_once(
 
 def test_never_means_in_the_app_only(client_for, cohort, trainee, tutor, send, mailbox):
     trainee_browser = client_for(trainee.user)
-    choose(trainee_browser, reflections_feedback="never")
+    choose(trainee_browser, {"reflections.feedback": "never"})
     submit_week(trainee_browser, cohort, 4)
     leave_feedback(client_for(tutor.user), cohort, trainee, 4, "Good")
     result = send()

@@ -45,6 +45,7 @@ def upgrade():
         sa.Column('kind', sa.String(length=60), nullable=False),
         sa.Column('text', sa.String(length=300), nullable=False),
         sa.Column('link', sa.String(length=500), nullable=False),
+        sa.Column('once', sa.String(length=80), nullable=True),
         sa.Column('created_at', sa.DateTime(), nullable=False),
         sa.Column('read_at', sa.DateTime(), nullable=True),
         sa.Column('email_state', sa.String(length=10), nullable=False),
@@ -53,6 +54,7 @@ def upgrade():
         sa.ForeignKeyConstraint(['membership_id'], ['memberships.id'], ondelete='CASCADE'),
         sa.ForeignKeyConstraint(['user_id'], ['users.id'], ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('id'),
+        sa.UniqueConstraint('membership_id', 'once'),
     )
     op.create_index('ix_notifications_user_read', 'notifications', ['user_id', 'read_at'])
     op.create_index('ix_notifications_email_state', 'notifications', ['email_state'])

@@ -62,6 +62,20 @@ def lms_nav_items(user):
 
 
 @hookimpl
+def lms_notification_kinds():
+    from lms.plugins.sessions.notices import KINDS
+
+    return KINDS
+
+
+@hookimpl
+def lms_scheduled_notifications(on):
+    from lms.plugins.sessions.notices import sessions_tomorrow
+
+    sessions_tomorrow(on)
+
+
+@hookimpl
 def lms_session_details(cohorts):
     from lms.plugins.sessions.timetable import details_of_cohorts
 
