@@ -127,11 +127,13 @@ def remind():
     waiting = consent.cohort_consent(cohort).not_answered
     # Told through notifications: in the app at once, by email from the next
     # `lms notifications send` (or queue worker), never from inside this request.
-    told = notifications.notify_all(
-        "consent.requested",
-        waiting,
-        f"{current_user.full_name} asks for your consent to the evaluation of {cohort.name}",
-        url_for("consent.give", slug=cohort.slug),
+    told = len(
+        notifications.notify_all(
+            "consent.requested",
+            waiting,
+            f"{current_user.full_name} asks for your consent to the evaluation of {cohort.name}",
+            url_for("consent.give", slug=cohort.slug),
+        )
     )
     audit.record("consent.requested", current_user, cohort=cohort, members=told)
     db.session.commit()

@@ -111,3 +111,27 @@ def lms_erase_personal_data(user):
     from lms.core.notifications import erase_personal_data
 
     erase_personal_data(user)
+
+
+@hookimpl(trylast=True)
+def lms_waiting_tasks(membership):
+    """A lead decides whom to remind about consent."""
+    from flask import url_for
+
+    from lms.contracts import Task
+    from lms.core import consent
+
+    if membership.role != "lead":
+        return []
+    waiting = len(consent.cohort_consent(membership.cohort).not_answered)
+    if not waiting:
+        return []
+    return [
+        Task(
+            f"{waiting} trainee{'s have' if waiting != 1 else ' has'} not answered the "
+            "consent questions",
+            "to do",
+            url_for("consent.overview", slug=membership.cohort.slug),
+            hint="Remind them, or record answers from paper forms.",
+        )
+    ]

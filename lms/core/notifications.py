@@ -137,9 +137,10 @@ def notify(
 
 def notify_all(
     kind: str, members: Iterable[Membership], text: str, link: str, once: str | None = None
-) -> int:
-    """`notify` each of `members`; how many were told."""
-    return sum(notify(kind, member, text, link, once) is not None for member in members)
+) -> list[Notification]:
+    """`notify` each of `members`; the notifications made (none for those not told)."""
+    made = (notify(kind, member, text, link, once) for member in members)
+    return [note for note in made if note is not None]
 
 
 def told_already(membership: Membership, once: str) -> bool:

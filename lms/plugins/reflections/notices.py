@@ -7,6 +7,7 @@ from flask import url_for
 from lms.contracts import NotificationKind
 from lms.core import notifications
 from lms.core.cohorts import active_members
+from lms.core.notification_models import Notification
 from lms.plugins.reflections.models import Entry
 
 FEEDBACK, REPLY, SHARED = "reflections.feedback", "reflections.reply", "reflections.shared"
@@ -33,19 +34,20 @@ def _review_link(entry: Entry) -> str:
     return url_for("reflections.review_entry", slug=entry.membership.cohort.slug, entry_id=entry.id)
 
 
-def feedback_left(entry: Entry) -> None:
-    notifications.notify(
+def feedback_left(entry: Entry) -> list[Notification]:
+    note = notifications.notify(
         FEEDBACK,
         entry.membership,
         f"Your tutor left feedback on your week {entry.week} reflection",
         url_for("reflections.edit", slug=entry.membership.cohort.slug, week=entry.week)
         + "#feedback",
     )
+    return [note] if note else []
 
 
-def reply_posted(entry: Entry) -> None:
+def reply_posted(entry: Entry) -> list[Notification]:
     name = entry.membership.user.full_name
-    notifications.notify_all(
+    return notifications.notify_all(
         REPLY,
         _tutors_of(entry),
         f"{name} replied to your feedback on their week {entry.week} reflection",

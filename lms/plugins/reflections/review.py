@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from itertools import product
 
-from sqlalchemy import case, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import contains_eager, selectinload
 
 from lms.core.clock import today
 from lms.core.cohorts import schedule_of
@@ -180,3 +180,23 @@ def readable_entries(members, weeks, viewer: Membership | None) -> list[tuple[in
         query = query.join(Entry.membership).where(*conditions)
         own = False
     return [(m, w, e, own) for m, w, e in db.session.execute(query.order_by(Entry.week))]
+
+
+def awaiting_reply(tutor: Membership | None) -> list[Entry]:
+    """Entries of the tutor's group whose thread ends with the trainee's reply (one query)."""
+    query = _entries_query(tutor)
+    if query is None:
+        return []
+    last = (
+        select(Feedback.entry_id, func.max(Feedback.id).label("last_id"))
+        .group_by(Feedback.entry_id)
+        .subquery()
+    )
+    query = (
+        query.join(last, last.c.entry_id == Entry.id)
+        .join(Feedback, Feedback.id == last.c.last_id)
+        .where(Feedback.author_role == "trainee")
+        .order_by(Feedback.created_at)
+        .options(selectinload(Entry.feedback))
+    )
+    return list(db.session.scalars(query))
