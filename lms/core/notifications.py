@@ -12,14 +12,14 @@ from collections.abc import Iterable
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import and_, delete, func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from lms.contracts import EMAIL_CHOICES, NotificationKind
 from lms.core.models import Membership, User, utcnow
 from lms.core.notification_models import Notification, NotificationEmail, NotificationPreference
-from lms.core.privacy import ERASED_DOMAIN
+from lms.core.privacy import is_erased
 from lms.extensions import db
 
 log = logging.getLogger("lms.notifications")
@@ -43,14 +43,7 @@ class UnknownKind(ValueError):
 def may_notify(membership: Membership) -> bool:
     """Whether `membership` may be notified or emailed: an active member (not withdrawn)
     who has not been erased. Every notification and every email passes this rule."""
-    return membership.withdrawn_at is None and not membership.user.email.endswith(
-        "@" + ERASED_DOMAIN
-    )
-
-
-def notifiable():
-    """`may_notify` as SQL conditions, for queries joining Membership and User."""
-    return and_(Membership.withdrawn_at.is_(None), User.email.not_like(f"%@{ERASED_DOMAIN}"))
+    return membership.withdrawn_at is None and not is_erased(membership.user)
 
 
 # -- kinds and preferences ----------------------------------------------------------------

@@ -169,8 +169,7 @@ def lms_waiting_tasks(membership):
             )
         )
     replies = review.awaiting_reply(membership)  # oldest reply first
-    for entry in replies[:SHOWN_ON_DASHBOARD]:
-        replied = entry.feedback[-1].created_at
+    for entry, replied in replies[:SHOWN_ON_DASHBOARD]:
         tasks.append(
             Task(
                 f"Answer {entry.membership.user.full_name}'s reply on their week {entry.week} "
@@ -188,7 +187,7 @@ def lms_waiting_tasks(membership):
                 f"{more} more repl{'ies' if more != 1 else 'y'} to answer",
                 "to do",
                 url_for("notifications.index"),
-                due=replies[SHOWN_ON_DASHBOARD].feedback[-1].created_at.date(),
+                due=replies[SHOWN_ON_DASHBOARD][1].date(),
             )
         )
     return tasks

@@ -6,10 +6,11 @@ here: leads see statuses and, through the evaluation, consented content only."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from itertools import product
 
 from sqlalchemy import case, func, select
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import contains_eager
 
 from lms.core.clock import today
 from lms.core.cohorts import schedule_of
@@ -182,8 +183,9 @@ def readable_entries(members, weeks, viewer: Membership | None) -> list[tuple[in
     return [(m, w, e, own) for m, w, e in db.session.execute(query.order_by(Entry.week))]
 
 
-def awaiting_reply(tutor: Membership | None) -> list[Entry]:
-    """Entries of the tutor's group whose thread ends with the trainee's reply (one query)."""
+def awaiting_reply(tutor: Membership | None) -> list[tuple[Entry, datetime]]:
+    """Entries of the tutor's group whose thread ends with the trainee's reply, with when
+    they replied, oldest first (one query)."""
     query = _entries_query(tutor)
     if query is None:
         return []
@@ -193,10 +195,10 @@ def awaiting_reply(tutor: Membership | None) -> list[Entry]:
         .subquery()
     )
     query = (
-        query.join(last, last.c.entry_id == Entry.id)
+        query.add_columns(Feedback.created_at)
+        .join(last, last.c.entry_id == Entry.id)
         .join(Feedback, Feedback.id == last.c.last_id)
         .where(Feedback.author_role == "trainee")
         .order_by(Feedback.created_at)
-        .options(selectinload(Entry.feedback))
     )
-    return list(db.session.scalars(query))
+    return [(entry, replied) for entry, replied in db.session.execute(query)]
