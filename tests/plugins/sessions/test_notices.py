@@ -43,3 +43,19 @@ def test_the_day_before_a_session_everyone_is_told_once(app, cohort, tutor, trai
     assert notes_of(lead) == []  # leads are not told of every session
     # Straight away by default: one email each, not two.
     assert [m.subject for m in mail.outbox() if m.to == trainees[0].user.email] == [told]
+
+
+def test_an_issued_certificate_tells_its_trainee(client_for, cohort, lead, tutor, trainees):
+    from tests.plugins.sessions.test_certificates import completed_trainee
+
+    member = trainees[0]
+    completed_trainee(cohort, lead, tutor, member)
+    issued = client_for(lead.user).post("/cohorts/autumn/certificates/issue", data={})
+    assert issued.status_code == 302
+    assert notes_of(member)[-1] == "Your certificate for Autumn 2026 is ready to download"
+    note = db.session.scalar(
+        select(Notification).where(Notification.kind == "sessions.certificate")
+    )
+    opened = client_for(member.user).get(f"/notifications/{note.id}")
+    assert opened.headers["Location"] == "/cohorts/autumn/certificate.pdf"
+    assert notes_of(trainees[1]) == []  # not completed: nothing
