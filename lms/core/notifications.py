@@ -107,7 +107,7 @@ def notify(
     saved twice): a member is told of each key only once."""
     if kind not in kinds():
         raise UnknownKind(kind)
-    if not link.startswith("/") or link.startswith("//"):
+    if not link.startswith("/") or link.startswith(("//", "/\\")):
         raise ValueError("a notification links to a page of this app")
     if not may_notify(to):
         return None

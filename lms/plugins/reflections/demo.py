@@ -170,13 +170,17 @@ def _recent_news(trainees, on) -> None:
     """The last fortnight's feedback and replies, as the notifications they made."""
     from flask import current_app, has_request_context
 
+    from lms.core.notification_models import Notification
     from lms.plugins.reflections import notices
 
+    ids = [m.id for m in trainees]
+    if db.session.scalar(select(Notification.id).where(Notification.membership_id.in_(ids))):
+        return  # told already: the demo is built once, however often it is asked
     since = datetime.combine(on - timedelta(days=14), time())
     recent = db.session.scalars(
         select(Feedback)
         .join(Entry)
-        .where(Entry.membership_id.in_([m.id for m in trainees]), Feedback.created_at >= since)
+        .where(Entry.membership_id.in_(ids), Feedback.created_at >= since)
         .order_by(Feedback.created_at)
     )
     context = None if has_request_context() else current_app.test_request_context()
