@@ -41,6 +41,10 @@ def create_app(config: dict | None = None) -> Flask:
 
     init_web(app)
 
+    from lms.core.notifications import init_notifications
+
+    init_notifications(app)
+
     from lms.core.curriculum_loader import init_curriculum
 
     init_curriculum(app)

@@ -42,6 +42,10 @@ DEFAULTS: dict[str, object] = {
     # Proxies in front of the app (load balancer, nginx): their X-Forwarded-* headers are
     # trusted for this many hops, so limits and the audit log see the client's address.
     "TRUSTED_PROXIES": 0,
+    # Redis for background jobs (RQ), e.g. redis://localhost:6379/0: notifications are
+    # queued as they happen and emailed by `rq worker notifications`. Unset, the cron
+    # command `lms notifications send` sends them (it also catches what the queue missed).
+    "REDIS_URL": "",
     "TODAY": "",  # pin today's date (YYYY-MM-DD) for demos and tests
     "SESSION_IDLE_HOURS": 12,
     "REMEMBER_DAYS": 30,  # "Keep me signed in" lasts this long (sign-out ends it sooner)

@@ -37,6 +37,7 @@ class NavItem:
     endpoint: str
     order: int = 50
     values: dict = field(default_factory=dict)
+    badge: int | None = None  # a count shown beside the text (unread notifications)
 
 
 @dataclass(frozen=True)
@@ -148,3 +149,23 @@ def _clock(moment: datetime) -> str:
         return "midday"
     text = f"{moment:%-I:%M%p}".lower()
     return text.replace(":00", "")
+
+
+EMAIL_CHOICES = ("immediately", "daily", "weekly", "never")
+"""How a person may ask to be emailed about a kind of notification."""
+
+
+@dataclass(frozen=True)
+class NotificationKind:
+    """A kind of event a plugin tells people about (hook `lms_notification_kinds`).
+
+    `id` is ``"<plugin>.<event>"``, e.g. ``"reflections.feedback"``; `label` is what the
+    preferences page and emails call it, in plain words ("A tutor left feedback on your
+    reflection"); `email` is the default email preference, one of `EMAIL_CHOICES`;
+    `roles` are the cohort roles it can concern (the preferences page shows a person
+    only the kinds for their roles)."""
+
+    id: str
+    label: str
+    email: str = "daily"
+    roles: tuple[str, ...] = ROLES

@@ -153,6 +153,38 @@ def lms_demo_data(cohort):
 
 
 @hookspec
+def lms_notification_kinds():
+    """Return the `lms.contracts.NotificationKind`s this plugin tells people about.
+
+    Emit one with a single line where the event happens (after the change is made,
+    before the commit)::
+
+        notifications.notify("reflections.feedback", entry.membership,
+                             "Your tutor left feedback on your week 3 reflection",
+                             url_for("reflections.edit", slug=slug, week=3))
+
+    (`lms.core.notifications`). Core decides who may be told (active members only,
+    never erased people), stores it for the notifications page and emails it as each
+    person prefers. The link must be a path in this app (from `url_for`)."""
+
+
+@hookspec
+def lms_scheduled_notifications(on):
+    """Emit the notifications that the date `on` brings (a survey wave has opened, a
+    session is tomorrow), for every running cohort. Called by `lms notifications send`
+    before it emails; pass ``once=`` to `notify` so a second run tells nobody twice."""
+
+
+@hookspec
+def lms_waiting_tasks(membership):
+    """Return `lms.contracts.Task`s waiting for `membership` now, not tied to a course
+    week: for a tutor what awaits them (reflections to review, replies), for a lead what
+    needs a decision. Shown as the to-do list on the dashboard, ordered by date (`due`,
+    or the date it began waiting). Return [] for roles you have nothing for. Keep it to a
+    fixed number of queries."""
+
+
+@hookspec
 def lms_member_joined(membership):
     """Called after a membership was created (e.g. by a roster import)."""
 

@@ -47,7 +47,16 @@ class Shot:
 
 SHOTS = [
     Shot("sign-in", None, "/sign-in", "Sign in"),
-    Shot("trainee-dashboard", "trainee", "/dashboard", "A trainee's dashboard"),
+    Shot("trainee-dashboard", "trainee", "/dashboard", "A trainee's to-do list", phone=True),
+    Shot("tutor-dashboard", "tutor", "/dashboard", "What awaits a tutor", phone=True),
+    Shot("notifications", "trainee", "/notifications", "A trainee's notifications", phone=True),
+    Shot(
+        "notification-preferences",
+        "trainee",
+        "/account/notifications",
+        "Which notifications are emailed, and when",
+        phone=True,
+    ),
     Shot("week", "trainee", "weeks/{week}", "This week's page"),
     Shot("progress", "trainee", "progress", "The 35-week progress view"),
     Shot("cohort-schedule", "lead", "", "The cohort's schedule, with its break"),

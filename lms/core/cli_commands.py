@@ -94,5 +94,6 @@ def bench_seed(members: int, cohorts: int) -> None:
 def core_commands() -> list:
     from lms.core.cohort_cli import cohort_commands
     from lms.core.demo import demo_command
+    from lms.core.notification_jobs import notifications_group
 
-    return [plugins_group, demo_command, bench_group, *cohort_commands()]
+    return [plugins_group, demo_command, bench_group, notifications_group, *cohort_commands()]

@@ -11,8 +11,7 @@ from wtforms import RadioField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
-from lms.core import accounts, audit, consent, disclosure, mail
-from lms.core.links import BaseUrlMissing, external_url
+from lms.core import audit, consent, disclosure, notifications
 from lms.core.permissions import requires
 from lms.extensions import db, limiter
 
@@ -125,29 +124,22 @@ def overview():
 def remind():
     # CSRF is checked for every post by CSRFProtect.
     cohort = g.cohort
-    waiting = [
-        m for m in consent.cohort_consent(cohort).not_answered if accounts.may_be_emailed(m.user)
-    ]
-    try:
-        link = external_url("consent.give", slug=cohort.slug)
-    except BaseUrlMissing as missing:
-        flash(f"No reminders were sent. {missing}")
-        return redirect(url_for(".overview", slug=cohort.slug))
-    for membership in waiting:
-        mail.send(
-            membership.user.email,
-            "Will you help evaluate Involving People?",
-            f"Hello {membership.user.given_name or 'there'},\n\n"
-            f"{current_user.full_name} has asked you to answer three short questions about "
-            f"how the evaluation of {cohort.name} may use your data. You can say yes or no "
-            f"to each, and change your mind at any time:\n{link}\n\n"
-            "Saying no makes no difference to your place on the programme.",
+    waiting = consent.cohort_consent(cohort).not_answered
+    # Told through notifications: in the app at once, by email from the next
+    # `lms notifications send` (or queue worker), never from inside this request.
+    told = len(
+        notifications.notify_all(
+            "consent.requested",
+            waiting,
+            f"{current_user.full_name} asks for your consent to the evaluation of {cohort.name}",
+            url_for("consent.give", slug=cohort.slug),
         )
-    audit.record("consent.requested", current_user, cohort=cohort, members=len(waiting))
+    )
+    audit.record("consent.requested", current_user, cohort=cohort, members=told)
     db.session.commit()
     flash(
-        f"Reminders sent to {len(waiting)} members."
-        if waiting
+        f"Reminders sent to {told} members. They see it when they sign in, and by email."
+        if told
         else "Everyone has answered: no reminders were needed."
     )
     return redirect(url_for(".overview", slug=cohort.slug))

@@ -5,7 +5,7 @@ from datetime import date
 from flask import Blueprint, current_app, render_template
 from flask_login import current_user
 
-from lms.core import consent, progress
+from lms.core import consent, progress, todo
 from lms.core.clock import today
 from lms.core.cohorts import counts_by_sector, memberships_of, schedule_of
 from lms.core.curriculum_loader import programme
@@ -32,6 +32,7 @@ def _section(membership, on: date):
         ),
     }
     if membership.role == "trainee":
+        section["todo"] = todo.trainee_todo(membership, on)
         # Asked on the dashboard until they have answered every purpose (yes or no).
         section["consent_needed"] = consent.is_asked(membership) and not consent.has_answered(
             membership
@@ -41,12 +42,13 @@ def _section(membership, on: date):
             section["week"] = course.week(week)
             section["session_date"] = schedule.session_date(week)
             section["session"] = progress.session_details(cohort, [week]).get(week)
-            section["tasks"] = progress.week_tasks(membership, week)
         if position.kind == "before":
             section["starts"] = schedule.session_date(1)
     elif membership.role == "tutor":
+        section["todo"] = todo.staff_todo(membership, on)
         section["grid"] = progress.group_grid(cohort, membership.tutor_group, on)
     elif membership.role == "lead":
+        section["todo"] = todo.staff_todo(membership, on)
         section["counts"] = counts_by_sector(cohort)
     # An expert by experience sees only what plugins put in their panels.
     return section

@@ -8,6 +8,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+from markupsafe import Markup
 from sqlalchemy.exc import OperationalError
 
 from lms.contracts import NavItem
@@ -91,7 +92,13 @@ def _nav_items(app: Flask) -> list[dict]:
     result = []
     for item in items:
         href = url_for(item.endpoint, **item.values)
-        result.append({"text": item.text, "href": href, "active": request.path == href})
+        entry = {"text": item.text, "href": href, "active": request.path == href}
+        if item.badge:
+            entry["html"] = Markup(
+                '{} <span class="lms-count">{}<span class="govuk-visually-hidden"> unread'
+                "</span></span>"
+            ).format(item.text, item.badge)
+        result.append(entry)
     return result
 
 

@@ -20,6 +20,7 @@ from lms.core import mail
 from lms.core.audit import AuditEvent
 from lms.core.curriculum_loader import check_curriculum
 from lms.core.models import ConsentAnswer, Membership, User
+from lms.core.notification_models import Notification
 from lms.core.roster import HEADER
 from lms.extensions import db
 from tests.plugins.surveys.conftest import LIKERT
@@ -263,8 +264,14 @@ def test_the_lead_sees_suppressed_counts_and_names_who_has_not_answered(app, lea
 
     reminded = lead_client.post(f"/cohorts/{cohort.slug}/consent/remind", data={})
     assert reminded.status_code == 302
+    assert mail.outbox() == []  # never sent from inside the request
+    sent = app.test_cli_runner().invoke(args=["notifications", "send"])
+    assert sent.exit_code == 0, sent.output
     assert [m.to for m in mail.outbox()] == ["rory@example.org"]
-    assert f"http://localhost/cohorts/{cohort.slug}/consent" in mail.outbox()[0].body
+    assert "asks for your consent to the evaluation" in mail.outbox()[0].subject
+    assert "See it: http://localhost/notifications/" in mail.outbox()[0].body
+    (note,) = db.session.scalars(select(Notification)).all()
+    assert note.link == f"/cohorts/{cohort.slug}/consent"  # where opening it leads
 
 
 def test_results_say_too_few_have_consented_instead_of_a_bare_suppressed(app, lead_client):

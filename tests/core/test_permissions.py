@@ -19,6 +19,7 @@ PUBLIC_ROUTES = {
     "auth.reset_password",
     "calendar.feed",  # the secret link is the credential
     "reminders.unsubscribe",  # signed one-click link from an email
+    "notifications.unsubscribe",  # signed one-click link (per person and kind) from an email
     "api.openapi",  # the API's description: no data (every endpoint needs a token)
     "api.docs",  # the same, as a web page
     "sessions.verify",  # a certificate's code: shows only name, programme and dates

@@ -56,18 +56,21 @@ def _ids(cohort_slug: str) -> dict:
 # page: (role, path, budget). A budget is the count measured when it was set plus two
 # (room for a small fixed addition). Lower it when a page gets cheaper; raise it only
 # for a fixed number of new queries, never to hide one per member or per week.
+# Every signed-in page has one more since notifications: the header's unread count.
 PAGES = {
     # +5 with the sessions plugin: the session's time and place (core asks the hook),
     # and the attendance panel (marks, registers taken, certificate).
-    "trainee dashboard": ("trainee", "/dashboard", 11),
-    "tutor dashboard": ("tutor", "/dashboard", 6),
-    "lead dashboard": ("lead", "/dashboard", 5),
+    # The to-do lists: +1 unread count, +1 unread news; the tutor's +4 (review queue,
+    # replies, the register's members and marks) and next session; the lead's +2 consent.
+    "trainee dashboard": ("trainee", "/dashboard", 15),
+    "tutor dashboard": ("tutor", "/dashboard", 13),
+    "lead dashboard": ("lead", "/dashboard", 11),
     "35-week progress": ("trainee", "/cohorts/{slug}/progress", 8),
     "reflection editor": ("trainee", "/cohorts/{slug}/reflections/weeks/35", 9),
     "reflection history": ("trainee", "/cohorts/{slug}/reflections/weeks/3/history", 6),
     "reflections week list": ("trainee", "/cohorts/{slug}/reflections/", 5),
     "review queue": ("tutor", "/cohorts/{slug}/reflections/review", 5),
-    "review entry": ("tutor", "/cohorts/{slug}/reflections/review/{entry}", 7),
+    "review entry": ("tutor", "/cohorts/{slug}/reflections/review/{entry}", 8),
     "reflections grid": ("tutor", "/cohorts/{slug}/reflections/grid", 6),
     "group grid": ("tutor", "/cohorts/{slug}/groups/{group}", 6),
     "own initiative": ("trainee", "/cohorts/{slug}/initiatives/{initiative}", 14),

@@ -182,6 +182,21 @@ def world(app, make_user, make_cohort, make_membership) -> World:
         ids["certificate_code"] = certificate.code
     invited = make_user(password=False)
     feed_token = calendar.create_feed(users["trainee"])
+    from flask import url_for
+
+    from lms.core import notifications
+
+    with app.test_request_context():
+        note = notifications.notify(
+            "reflections.feedback",
+            victim,
+            "Your tutor left feedback on your week 1 reflection",
+            url_for("reflections.edit", slug=cohort.slug, week=1),
+        )
+    ids["victim_notification"] = note.id
+    ids["notification_unsubscribe_token"] = notifications.unsubscribe_token(
+        victim.user, ["reflections.feedback"]
+    )
     db.session.commit()
     ids.update(
         {

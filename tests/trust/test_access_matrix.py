@@ -103,6 +103,7 @@ MATRIX: dict[str, Route] = {
     "auth.confirm_email": Route(token("email_change_token"), EVERYONE),
     "calendar.feed": Route(token("feed_token"), EVERYONE),
     "reminders.unsubscribe": Route(token("unsubscribe_token"), EVERYONE),
+    "notifications.unsubscribe": Route(token("notification_unsubscribe_token"), EVERYONE),
     # -- your own account ------------------------------------------------------------------
     "auth.change_password": Route(fixed(), SIGNED_IN),
     "admin.account": Route(fixed(), SIGNED_IN),
@@ -111,6 +112,13 @@ MATRIX: dict[str, Route] = {
     "calendar.create": Route(fixed(), SIGNED_IN),
     "calendar.revoke": Route(fixed(), SIGNED_IN),
     "reminders.settings": Route(fixed(), SIGNED_IN),
+    "notifications.index": Route(fixed(), SIGNED_IN),
+    "notifications.preferences": Route(fixed(), SIGNED_IN),
+    "notifications.read_all": Route(fixed(), SIGNED_IN),
+    # Only its own person opens a notification: everyone else, admins too, gets 404.
+    "notifications.open": Route(
+        lambda w: {"notification_id": w.ids["victim_notification"]}, expect(default=404)
+    ),
     "dashboard.home": Route(fixed(), SIGNED_IN),
     "cohorts.index": Route(fixed(), SIGNED_IN),
     # -- admins ----------------------------------------------------------------------------

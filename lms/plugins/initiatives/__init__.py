@@ -98,6 +98,13 @@ def lms_dashboard_panels(user, membership):
 
 
 @hookimpl
+def lms_notification_kinds():
+    from lms.plugins.initiatives.notices import KINDS
+
+    return KINDS
+
+
+@hookimpl
 def lms_week_tasks(membership, week):
     from lms.plugins.initiatives.tasks import week_tasks
 

@@ -15,7 +15,7 @@ from lms.core.clock import today
 from lms.core.permissions import requires
 from lms.core.rescue import keeps_unsaved_text, refill, take_kept_text
 from lms.extensions import db
-from lms.plugins.initiatives import charts, experts, services
+from lms.plugins.initiatives import charts, experts, notices, services
 from lms.plugins.initiatives.forms import AssignExpertsForm, ExpertRatingForm
 from lms.plugins.initiatives.views import (
     _score_items,
@@ -62,6 +62,7 @@ def review(slug, initiative_id):
                 form.comment.data or "",
                 today(),
             )
+            notices.rated(initiative)
         except services.InitiativeProblems as problems:
             db.session.rollback()
             _show_problems(form, problems)

@@ -16,7 +16,7 @@ from lms.core.clock import today
 from lms.core.permissions import can, requires
 from lms.core.rescue import keeps_unsaved_text, kept_form, refill, take_kept_text
 from lms.extensions import db
-from lms.plugins.initiatives import charts, experts, reports, services
+from lms.plugins.initiatives import charts, experts, notices, reports, services
 from lms.plugins.initiatives.forms import (
     CommentForm,
     InitiativeForm,
@@ -328,6 +328,7 @@ def comment(slug, initiative_id, update_id):
     if valid:
         try:
             services.add_comment(update, current_user, form.body.data)
+            notices.commented(update, current_user)
         except services.InitiativeProblems as refused:  # e.g. only blank lines
             db.session.rollback()
             problems = [message for _, message in refused.problems]

@@ -126,6 +126,74 @@ def _task(membership, week, entry, schedule, on):
 
 
 @hookimpl
+def lms_notification_kinds():
+    from lms.plugins.reflections.notices import KINDS
+
+    return KINDS
+
+
+SHOWN_ON_DASHBOARD = 5  # a tutor's to-do names this many of each; the rest are counted
+
+
+@hookimpl
+def lms_waiting_tasks(membership):
+    """A tutor's reflections to review, and replies waiting for an answer."""
+    from flask import url_for
+
+    from lms.plugins.reflections import review
+
+    if membership.role != "tutor":
+        return []
+    slug = membership.cohort.slug
+    queue_link = url_for("reflections.queue", slug=slug)
+    waiting = review.review_queue(membership)  # oldest first
+    tasks = [
+        Task(
+            f"Review {entry.membership.user.full_name}'s week {entry.week} reflection",
+            "to do",
+            url_for("reflections.review_entry", slug=slug, entry_id=entry.id),
+            due=entry.submitted_at.date(),
+            hint=f"Submitted{' late' if entry.late else ''} {entry.submitted_at:%A %-d %B}.",
+        )
+        for entry in waiting[:SHOWN_ON_DASHBOARD]
+    ]
+    if len(waiting) > SHOWN_ON_DASHBOARD:
+        more = len(waiting) - SHOWN_ON_DASHBOARD
+        tasks.append(
+            Task(
+                f"{more} more reflection{'s' if more != 1 else ''} to review",
+                "to do",
+                queue_link,
+                due=waiting[SHOWN_ON_DASHBOARD].submitted_at.date(),
+                hint="Oldest first, in your review queue.",
+            )
+        )
+    replies = review.awaiting_reply(membership)  # oldest reply first
+    for entry, replied in replies[:SHOWN_ON_DASHBOARD]:
+        tasks.append(
+            Task(
+                f"Answer {entry.membership.user.full_name}'s reply on their week {entry.week} "
+                "reflection",
+                "to do",
+                url_for("reflections.review_entry", slug=slug, entry_id=entry.id) + "#feedback",
+                due=replied.date(),
+                hint=f"They replied on {replied:%A %-d %B}.",
+            )
+        )
+    if len(replies) > SHOWN_ON_DASHBOARD:
+        more = len(replies) - SHOWN_ON_DASHBOARD
+        tasks.append(
+            Task(
+                f"{more} more repl{'ies' if more != 1 else 'y'} to answer",
+                "to do",
+                url_for("notifications.index"),
+                due=replies[SHOWN_ON_DASHBOARD][1].date(),
+            )
+        )
+    return tasks
+
+
+@hookimpl
 def lms_member_week_statuses(cohort, members, weeks):
     from lms.plugins.reflections.review import member_week_statuses
 

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from lms.core.clock import today
 from lms.core.curriculum_loader import programme
-from lms.plugins.reflections import services
+from lms.plugins.reflections import notices, services
 
 WRITE = "reflections.write"
 WEEK = {"type": "integer", "minimum": 1, "maximum": 104, "description": "The course week."}
@@ -151,9 +151,11 @@ def _save(call, submit: bool) -> Reflection:
     if unknown:
         call.invalid({f"answers.{key}": "This week has no prompt with this id" for key in unknown})
     try:
-        services.save(
+        version = services.save(
             membership, week, call.body.answers, call.body.based_on_version, submit=submit
         )
+        if submit:
+            notices.shared_with_tutors(version.entry)
     except services.AnswersInvalid as invalid:
         call.invalid({f"answers.{key}": message for key, message in invalid.problems.items()})
     except services.StaleVersion as stale:

@@ -163,3 +163,35 @@ def add_demo_reflections(cohort: Cohort) -> None:
                         )
             db.session.add(entry)
     db.session.flush()
+    _recent_news(trainees, on)
+
+
+def _recent_news(trainees, on) -> None:
+    """The last fortnight's feedback and replies, as the notifications they made."""
+    from flask import current_app, has_request_context
+
+    from lms.core.notification_models import Notification
+    from lms.plugins.reflections import notices
+
+    ids = [m.id for m in trainees]
+    if db.session.scalar(select(Notification.id).where(Notification.membership_id.in_(ids))):
+        return  # told already: the demo is built once, however often it is asked
+    since = datetime.combine(on - timedelta(days=14), time())
+    recent = db.session.scalars(
+        select(Feedback)
+        .join(Entry)
+        .where(Entry.membership_id.in_(ids), Feedback.created_at >= since)
+        .order_by(Feedback.created_at)
+    )
+    context = None if has_request_context() else current_app.test_request_context()
+    if context is not None:
+        context.push()
+    try:
+        for message in recent:
+            emit = notices.feedback_left if message.author_role == "tutor" else notices.reply_posted
+            for note in emit(message.entry):
+                # Dated when it happened in the demo's story, not when it was built.
+                note.created_at = message.created_at
+    finally:
+        if context is not None:
+            context.pop()

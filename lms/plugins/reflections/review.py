@@ -6,9 +6,10 @@ here: leads see statuses and, through the evaluation, consented content only."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from itertools import product
 
-from sqlalchemy import case, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import contains_eager
 
 from lms.core.clock import today
@@ -180,3 +181,24 @@ def readable_entries(members, weeks, viewer: Membership | None) -> list[tuple[in
         query = query.join(Entry.membership).where(*conditions)
         own = False
     return [(m, w, e, own) for m, w, e in db.session.execute(query.order_by(Entry.week))]
+
+
+def awaiting_reply(tutor: Membership | None) -> list[tuple[Entry, datetime]]:
+    """Entries of the tutor's group whose thread ends with the trainee's reply, with when
+    they replied, oldest first (one query)."""
+    query = _entries_query(tutor)
+    if query is None:
+        return []
+    last = (
+        select(Feedback.entry_id, func.max(Feedback.id).label("last_id"))
+        .group_by(Feedback.entry_id)
+        .subquery()
+    )
+    query = (
+        query.add_columns(Feedback.created_at)
+        .join(last, last.c.entry_id == Entry.id)
+        .join(Feedback, Feedback.id == last.c.last_id)
+        .where(Feedback.author_role == "trainee")
+        .order_by(Feedback.created_at)
+    )
+    return [(entry, replied) for entry, replied in db.session.execute(query)]

@@ -24,7 +24,7 @@ from lms.core.curriculum_loader import programme
 from lms.core.permissions import requires, signed_in
 from lms.core.rescue import keeps_unsaved_text, refill, take_kept_text
 from lms.extensions import db
-from lms.plugins.reflections import portfolio, review, services
+from lms.plugins.reflections import notices, portfolio, review, services
 from lms.plugins.reflections.forms import (
     ANSWER_PREFIX,
     MessageForm,
@@ -166,6 +166,8 @@ def _save_from_form(membership, week, form):
                 services.latest_version(services.entry_of(membership, week))
             )
         version = services.save(membership, week, form.answers(), based_on, submit=submitting)
+        if submitting:
+            notices.shared_with_tutors(version.entry)
         db.session.commit()
     except services.AnswersInvalid as invalid:
         db.session.rollback()
@@ -233,7 +235,10 @@ def sharing(slug: str, week: int):
             membership, week, _fresh_entry_form(membership, week), status=400, sharing_form=form
         )
     entry = services.ensure_entry(membership, week)
+    was_shared = entry.shared
     services.set_sharing(entry, form.sharing.data == "tutors", form.evaluation_consent.data)
+    if not was_shared:
+        notices.shared_with_tutors(entry)
     db.session.commit()
     flash("Your choices are saved.")
     return redirect(url_for(".edit", slug=g.cohort.slug, week=week) + "#who-can-read")
@@ -254,6 +259,7 @@ def reply(slug: str, week: int):
             membership, week, _fresh_entry_form(membership, week), status=400, reply_form=form
         )
     review.add_feedback(entry, current_user, "trainee", form.body.data)
+    notices.reply_posted(entry)
     db.session.commit()
     flash("Your reply is sent.")
     return redirect(url_for(".edit", slug=g.cohort.slug, week=week) + "#feedback")
@@ -360,6 +366,7 @@ def review_entry(slug: str, entry_id: int):
         if not form.validate():
             return _entry_page(entry, form, 400)
         review.add_feedback(entry, current_user, "tutor", form.body.data)
+        notices.feedback_left(entry)
         db.session.commit()
         flash("Your feedback is sent.")
         return redirect(url_for(".review_entry", slug=slug, entry_id=entry.id) + "#feedback")

@@ -62,6 +62,50 @@ def lms_nav_items(user):
 
 
 @hookimpl
+def lms_notification_kinds():
+    from lms.plugins.sessions.notices import KINDS
+
+    return KINDS
+
+
+@hookimpl
+def lms_scheduled_notifications(on):
+    from lms.plugins.sessions.notices import sessions_tomorrow
+
+    sessions_tomorrow(on)
+
+
+@hookimpl
+def lms_waiting_tasks(membership):
+    """A tutor's register for the latest session, until it is taken."""
+    from flask import url_for
+
+    from lms.contracts import Task
+    from lms.core.clock import today
+    from lms.core.cohorts import schedule_of
+    from lms.plugins.sessions import register
+
+    if membership.role != "tutor" or membership.tutor_group_id is None:
+        return []
+    schedule, on = schedule_of(membership.cohort), today()
+    held = [w for w in range(1, schedule.number_of_weeks + 1) if schedule.session_date(w) <= on]
+    if not held:
+        return []
+    week = held[-1]
+    members = register.register_members(membership.cohort, membership)
+    if not members or register.marks([m.id for m in members], [week]):
+        return []
+    return [
+        Task(
+            f"Take the register for the week {week} session",
+            "to do",
+            url_for("sessions.take_register", slug=membership.cohort.slug, week=week),
+            due=schedule.session_date(week),
+        )
+    ]
+
+
+@hookimpl
 def lms_session_details(cohorts):
     from lms.plugins.sessions.timetable import details_of_cohorts
 

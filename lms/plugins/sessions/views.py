@@ -24,7 +24,7 @@ from lms.core.models import Membership
 from lms.core.permissions import public, requires, signed_in
 from lms.core.rescue import keeps_unsaved_text, take_rescued_fields
 from lms.extensions import db, limiter
-from lms.plugins.sessions import certificates, completion, register, timetable
+from lms.plugins.sessions import certificates, completion, notices, register, timetable
 from lms.plugins.sessions.forms import ConfirmForm, PlanForm, ReasonForm
 from lms.plugins.sessions.models import DEFAULT_WEEK, STATUSES, Certificate
 
@@ -188,6 +188,7 @@ def take_register(week: int):
                 problems[member.id] = "Choose present, late, absent or apologies"
                 continue
             register.record(member, week, value, current_user)
+            notices.attendance_recorded(member, week, value)
             saved += 1
         db.session.commit()
         if wants_json:
@@ -343,6 +344,7 @@ def issue():
     if not ConfirmForm().validate_on_submit():
         abort(400)
     issued = certificates.issue(g.cohort, current_user, today())
+    notices.certificates_issued(issued)
     db.session.commit()
     flash(
         f"{len(issued)} certificate{'s' if len(issued) != 1 else ''} issued."

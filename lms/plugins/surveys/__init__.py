@@ -62,6 +62,20 @@ def lms_nav_items(user):
 
 
 @hookimpl
+def lms_notification_kinds():
+    from lms.plugins.surveys.notices import KINDS
+
+    return KINDS
+
+
+@hookimpl
+def lms_scheduled_notifications(on):
+    from lms.plugins.surveys.notices import waves_opened
+
+    waves_opened(on)
+
+
+@hookimpl
 def lms_week_tasks(membership, week):
     from lms.plugins.surveys import services
 

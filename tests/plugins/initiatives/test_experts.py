@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from lms.contracts import ROLES
+from lms.core.notification_models import Notification
 from lms.core.roster import apply_roster, export_roster, parse_roster
 from lms.extensions import db
 from lms.plugins.initiatives.models import Comment, ExpertAssignment, ExpertRating, Update
@@ -255,3 +256,14 @@ def test_without_the_plugin_an_expert_holds_nothing(make_app, world, expert):
     home = browser.get("/dashboard").get_data(as_text=True)
     assert "Initiatives to review" in home and "No change initiatives have been given" in home
     assert "Members and roster" not in home
+
+
+def test_an_experts_rating_notifies_the_owner(client, sign_in, world, expert, assigned):
+    alices, _ = assigned
+    sign_in(expert.user)
+    assert client.post(world.url(f"/review/{alices.id}"), data=RATING).status_code == 302
+    (note,) = db.session.scalars(select(Notification)).all()
+    assert note.membership_id == world.alice.id
+    assert note.text == "An expert by experience rated your change initiative"
+    sign_in(world.alice.user)
+    assert "rated your change initiative" in client.get("/notifications").get_data(as_text=True)
