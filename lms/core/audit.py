@@ -36,6 +36,7 @@ ACTIONS = {
     "certificate.issued": "Issued a certificate of completion",
     "certificate.revoked": "Revoked a certificate of completion",
     "attendance.imported": "Imported attendance from a file",
+    "file.removed": "Removed an evidence file",
 }
 
 

@@ -70,6 +70,6 @@ def lms_cli():
 
 @hookimpl(trylast=True)
 def lms_models():
-    from lms.core import audit, models, rescue, signin_attempts
+    from lms.core import audit, files, models, rescue, signin_attempts
 
-    return [models, rescue, audit, signin_attempts]
+    return [models, rescue, audit, signin_attempts, files]
