@@ -86,7 +86,7 @@ class EvidenceFilesForm(FlaskForm):
     """Add evidence files (the checks on their content are `lms.core.files`')."""
 
     files = MultipleFileField(
-        "Add files",
+        "Files to add",
         widget=GovFileInput(multiple=True),
         description=f"{TYPES_IN_WORDS}. You can choose more than one.",
     )
