@@ -99,6 +99,9 @@ def init_extensions(app: Flask) -> None:
     db.init_app(app)
     init_database(app)
     init_migrations(app)  # Flask-Migrate (Alembic) is imported only when migrations run
+    from lms.core.files import init_files
+
+    init_files(app)
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)

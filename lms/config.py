@@ -52,6 +52,17 @@ DEFAULTS: dict[str, object] = {
     # Bodies larger than this are refused (413) before they are read; the largest
     # legitimate upload is a roster or evidence file.
     "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
+    # Evidence files: each up to this size (the whole request stays within the limit
+    # above); kept under FILES_PATH (default: instance/files) or, when a bucket is named,
+    # in an S3-compatible store (credentials as boto3 finds them: AWS_* variables...).
+    "FILES_MAX_MB": 8,
+    "FILES_PATH": "",
+    "FILES_S3_BUCKET": "",
+    "FILES_S3_PREFIX": "evidence/",
+    "FILES_S3_ENDPOINT_URL": "",  # e.g. https://minio.example.org for a non-AWS store
+    "FILES_S3_REGION": "",
+    # ClamAV's daemon: a socket path (/run/clamav/clamd.ctl) or host:port. Empty: no scan.
+    "FILES_CLAMD": "",
     "RETENTION_DAYS": 365,  # archived cohorts' personal data is purged after this
     "MIN_CELL_SIZE": 5,  # figures about fewer people than this are never shown
     "SURVEYS_REQUIRE_CONSENT": True,  # survey analysis uses consenting members only

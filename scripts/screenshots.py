@@ -77,6 +77,22 @@ SHOTS = [
     Shot(
         "initiative", "trainee", "initiatives/mine", "A trainee's change initiative", "initiatives"
     ),
+    Shot(
+        "evidence-files",
+        "trainee",
+        "initiatives/mine/files",
+        "Evidence files on an initiative: two added",
+        "initiatives",
+        phone=True,
+    ),
+    Shot(
+        "evidence-files-refused",
+        "trainee",
+        "initiatives/mine/files",
+        "Evidence files: a file whose name lies about its content, refused",
+        "initiatives",
+        phone=True,
+    ),
     Shot("review-queue", "tutor", "reflections/review", "A tutor's review queue", "reflections"),
     Shot("survey-results", "lead", "surveys/results", "Survey results, paired", "surveys"),
     Shot("evaluation-dashboard", "lead", "evaluation", "The evaluation dashboard", "evaluation"),
@@ -126,6 +142,7 @@ def take_screenshots(out: Path, today: date, only: set[str] | None = None) -> li
                 "MAIL_BACKEND": "memory",
                 "COOKIE_SECURE": False,
                 "RATELIMIT_ENABLED": False,
+                "FILES_PATH": f"{tmp}/files",
                 # Printed on certificates as their verification address.
                 "BASE_URL": "https://lms.involving-people.example",
             }
@@ -184,6 +201,8 @@ def take_screenshots(out: Path, today: date, only: set[str] | None = None) -> li
                         )
                         page.get_by_role("button", name="Import roster").click()
                         page.get_by_role("table", name="Problems in the file").wait_for()
+                    if shot.name.startswith("evidence-files"):
+                        _add_evidence(page, refused=shot.name.endswith("refused"))
                     if shot.name == "register":
                         # A register being taken: the first few tapped, each saved.
                         groups = page.locator("form.lms-register fieldset")
@@ -214,6 +233,31 @@ def take_screenshots(out: Path, today: date, only: set[str] | None = None) -> li
     if server.errors:
         raise SystemExit(f"the app raised while taking screenshots: {server.errors!r}")
     return taken
+
+
+def _add_evidence(page, refused: bool) -> None:
+    """Files chosen on the upload page: a PDF and a picture, or a picture named .pdf."""
+    from tests.evidence import pdf_bytes, png_bytes
+
+    chosen = (
+        [{"name": "outline.pdf", "mimeType": "application/pdf", "buffer": png_bytes(40, 30)}]
+        if refused
+        else [
+            {
+                "name": "Initiative outline (week 10).pdf",
+                "mimeType": "application/pdf",
+                "buffer": pdf_bytes(),
+            },
+            {
+                "name": "Co-design workshop.png",
+                "mimeType": "image/png",
+                "buffer": png_bytes(400, 300),
+            },
+        ]
+    )
+    page.get_by_label("Files to add").set_input_files(files=chosen)
+    page.get_by_role("button", name="Add files").click()
+    page.wait_for_load_state("load")
 
 
 def _first_certificate(app):

@@ -45,6 +45,7 @@ ACTIONS = {
     "account.reactivated": "Reactivated an account",
     "email.change_requested": "Asked to change a person's email address",
     "email.changed": "Confirmed a new email address",
+    "file.removed": "Removed an evidence file",
 }
 
 

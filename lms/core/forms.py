@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
+    GovFileInput,
     GovPasswordInput,
     GovSubmitInput,
     GovTextInput,
@@ -13,6 +15,7 @@ from wtforms import BooleanField, EmailField, PasswordField, SubmitField
 from wtforms.validators import Email, EqualTo, InputRequired, Length
 
 from lms.core.accounts import MIN_PASSWORD_LENGTH
+from lms.core.files import TYPES_IN_WORDS
 
 
 class LoginForm(FlaskForm):
@@ -77,3 +80,28 @@ class ChangePasswordForm(NewPasswordForm):
         validators=[InputRequired(message="Enter your current password")],
     )
     submit = SubmitField("Change password", widget=GovSubmitInput())
+
+
+class EvidenceFilesForm(FlaskForm):
+    """Add evidence files (the checks on their content are `lms.core.files`')."""
+
+    files = MultipleFileField(
+        "Files to add",
+        widget=GovFileInput(multiple=True),
+        description=f"{TYPES_IN_WORDS}. You can choose more than one.",
+    )
+    submit = SubmitField("Add files", widget=GovSubmitInput())
+
+    def uploads(self) -> list:
+        from lms.core.files import Upload, max_bytes
+
+        # One byte past the limit is enough to say "too large" without reading it all.
+        return [
+            Upload(item.filename or "", item.read(max_bytes() + 1))
+            for item in self.files.data or []
+            if item is not None and (item.filename or item.content_length)
+        ]
+
+
+class RemoveFileForm(FlaskForm):
+    submit = SubmitField("Remove", widget=GovSubmitInput())

@@ -82,9 +82,9 @@ def lms_cli():
 
 @hookimpl(trylast=True)
 def lms_models():
-    from lms.core import audit, models, notification_models, rescue, signin_attempts
+    from lms.core import audit, files, models, notification_models, rescue, signin_attempts
 
-    return [models, rescue, audit, signin_attempts, notification_models]
+    return [models, rescue, audit, signin_attempts, notification_models, files]
 
 
 @hookimpl(trylast=True)

@@ -74,7 +74,9 @@ def _consent_of(membership) -> dict:
 
 def personal_data(user: User) -> dict:
     """Everything held about `user`: core's part and every plugin's, by name."""
-    data = {"core": core_personal_data(user)}
+    from lms.core import files
+
+    data = {"core": core_personal_data(user), "evidence_files": files.personal_data(user)}
     for plugin_data in _manager().hook.lms_personal_data(user=user):
         if plugin_data:
             data.update(plugin_data)
@@ -98,6 +100,10 @@ def personal_data_archive(user: User) -> bytes:
         )
         for fname, body in files.items():
             archive.writestr(fname, body)
+        from lms.core.files import personal_files
+
+        for fname, body in personal_files(user).items():
+            archive.writestr(fname, body)
     return buffer.getvalue()
 
 
@@ -108,10 +114,11 @@ def erase_user(user: User, actor: User | None) -> None:
     Plugins erase or anonymise their records through `lms_erase_personal_data`; the
     user row stays (so counts and other people's threads still add up) under a
     pseudonym, and can no longer sign in."""
-    from lms.core import consent
+    from lms.core import consent, files
 
     _manager().hook.lms_erase_personal_data(user=user)
     erase_rescued_text(user)
+    files.erase_files_of(user)  # the rows now, the stored bytes once this commits
     for membership in user.memberships:
         # Ends their part everywhere (lists, "falling behind", reminders, figures of
         # active members) while what they did still counts in the aggregates.

@@ -10,6 +10,7 @@ from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 from markupsafe import Markup
 from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
 
 from lms.contracts import NavItem
 
@@ -123,6 +124,24 @@ def register_error_pages(app: Flask) -> None:
 
     for status in ERROR_PAGES:
         app.register_error_handler(status, handler(status))
+
+    default_too_large = handler(413)
+
+    @app.errorhandler(413)
+    def too_large(error):
+        # An upload page shows its own form again, the message by the file field: the
+        # view runs (with its access checks) without reading the body, which it is told
+        # was too large. Anywhere else, or if that fails, the plain page.
+        view = app.view_functions.get(request.endpoint or "")
+        if not getattr(view, "answers_too_large", False) or not current_user.is_authenticated:
+            return default_too_large(error)
+        g.body_too_large = True
+        try:
+            response = app.make_response(view(**(request.view_args or {})))
+        except HTTPException as refused:
+            return handler(refused.code)(refused) if refused.code in ERROR_PAGES else refused
+        response.status_code = 413
+        return response
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):

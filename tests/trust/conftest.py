@@ -180,6 +180,21 @@ def world(app, make_user, make_cohort, make_membership) -> World:
         (certificate,) = certificates.issue(cohort, users["lead"], TODAY)
         ids["victim_certificate"] = certificate.id
         ids["certificate_code"] = certificate.code
+    # Evidence files of the victim's, through the service the upload pages use; their
+    # content holds the secrets, so a download that reaches the wrong person is caught.
+    from lms.core.files import Upload, store_files
+    from tests.evidence import pdf_bytes
+
+    (initiative_file,) = store_files(
+        victim.user,
+        f"initiative:{initiative.id}",
+        [Upload("outline.pdf", pdf_bytes(SECRET_INITIATIVE))],
+    )
+    (reflection_file,) = store_files(
+        victim.user, f"reflection:{entry.id}", [Upload("notes.pdf", pdf_bytes(SECRET_REFLECTION))]
+    )
+    ids["victim_initiative_file"] = initiative_file.id
+    ids["victim_reflection_file"] = reflection_file.id
     invited = make_user(password=False)
     feed_token = calendar.create_feed(users["trainee"])
     from flask import url_for

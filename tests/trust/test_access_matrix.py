@@ -85,6 +85,17 @@ def cohort_with(**values) -> Callable[[World], dict]:
     return lambda world: {"slug": world.slug, **values}
 
 
+def cohort_file(file: str, **values) -> Callable[[World], dict]:
+    """A file's URL: the cohort, `file_id` from the world, other values as given (names
+    of world ids when they end in a record's name, e.g. entry_id="victim_entry")."""
+
+    def args(world: World) -> dict:
+        named = {k: world.ids[v] if isinstance(v, str) else v for k, v in values.items()}
+        return {"slug": world.slug, "file_id": world.ids[file], **named}
+
+    return args
+
+
 MATRIX: dict[str, Route] = {
     # -- public pages and the links that carry their own credential ----------------------
     "static": Route(fixed(filename="favicon.svg"), EVERYONE),
@@ -174,6 +185,18 @@ MATRIX: dict[str, Route] = {
     "reflections.review_entry": Route(cohort(entry_id="victim_entry"), VICTIMS_REFLECTION),
     "reflections.mark_reviewed": Route(cohort(entry_id="victim_entry"), VICTIMS_REFLECTION),
     "reflections.grid": Route(cohort(), STAFF),
+    # Evidence files: the author adds and removes their own; the victim's file, through
+    # the trainee's own week, is not theirs (404); a tutor reads it where they read the entry.
+    "reflections.files_page": Route(cohort_with(week=1), OWN_WORK),
+    "reflections.remove_file": Route(
+        cohort_file("victim_reflection_file", week=1), expect(trainee=404, admin=404)
+    ),
+    "reflections.own_file": Route(
+        cohort_file("victim_reflection_file", week=1), expect(trainee=404, admin=404)
+    ),
+    "reflections.entry_file": Route(
+        cohort_file("victim_reflection_file", entry_id="victim_entry"), VICTIMS_REFLECTION
+    ),
     # -- initiatives -----------------------------------------------------------------------
     "initiatives.index": Route(cohort(), MEMBERS),
     "initiatives.mine": Route(cohort(), expect(trainee=ALLOWED, admin=ALLOWED)),
@@ -191,6 +214,16 @@ MATRIX: dict[str, Route] = {
         expect(tutor_other=404, tutor=ALLOWED, lead=ALLOWED, admin=ALLOWED),
     ),
     "initiatives.board": Route(cohort(), STAFF),
+    # Evidence files: the owner's page and remove button under /mine (the victim's file is
+    # not the trainee's: 404); downloads for whoever may read the initiative.
+    "initiatives.files_page": Route(cohort(), OWN_WORK),
+    "initiatives.remove_file": Route(
+        cohort_file("victim_initiative_file"), expect(trainee=404, admin=404)
+    ),
+    "initiatives.download_file": Route(
+        cohort_file("victim_initiative_file", initiative_id="victim_initiative"),
+        VICTIMS_INITIATIVE,
+    ),
     "initiatives.overview": Route(cohort(), LEAD),
     # Experts by experience (a role this world has none of): an admin passes the check
     # but has no assignments, so sees an empty list and 404 for any initiative.

@@ -9,7 +9,10 @@ from lms.plugins import hookimpl
 
 @hookimpl
 def lms_blueprints():
-    from lms.plugins.initiatives import expert_views  # noqa: F401 - adds its routes to bp
+    from lms.plugins.initiatives import (  # noqa: F401 - add their routes to bp
+        evidence_views,
+        expert_views,
+    )
     from lms.plugins.initiatives.views import bp
 
     return [bp]

@@ -251,6 +251,7 @@ def show(slug, initiative_id):
     points = charts.points_of(initiative.updates)
     is_owner = g.membership is not None and initiative.membership_id == g.membership.id
     # Imported here: expert_views adds its routes to this module's blueprint.
+    from lms.plugins.initiatives.evidence_views import file_rows
     from lms.plugins.initiatives.expert_views import assign_form
 
     can_assign = can(current_user, "initiatives.assign", g.membership)
@@ -274,6 +275,7 @@ def show(slug, initiative_id):
             initiative.membership_id, []
         ),
         timeline=services.timeline(initiative),
+        evidence_files=file_rows(initiative),
         overdue_week=services.overdue_update_week(g.cohort, initiative.updates, today()),
         today=today(),
     )

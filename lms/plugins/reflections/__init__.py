@@ -20,6 +20,7 @@ from lms.plugins import hookimpl
 
 @hookimpl
 def lms_blueprints():
+    from lms.plugins.reflections import evidence_views  # noqa: F401 - adds its routes to bp
     from lms.plugins.reflections.views import bp
 
     return [bp]

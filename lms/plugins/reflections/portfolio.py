@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -30,9 +31,15 @@ def _entries(membership_ids: list[int]) -> list[Entry]:
 
 def portfolio_sections(membership: Membership) -> list[dict]:
     """Each week with an entry: title, status and the latest text per prompt."""
+    from lms.core.files import files_attached
+
     course = programme(membership.cohort.programme)
     sections = []
-    for entry in _entries([membership.id]):
+    entries = _entries([membership.id])
+    evidence: dict[str, list] = {}
+    for stored in files_attached([f"reflection:{entry.id}" for entry in entries]):
+        evidence.setdefault(stored.attached_to, []).append(stored)
+    for entry in entries:
         if not entry.versions:
             continue
         week = course.week(entry.week)
@@ -47,6 +54,7 @@ def portfolio_sections(membership: Membership) -> list[dict]:
                 "saved": latest.created_at,
                 "answers": [(prompt.label, answers.get(prompt.id, "")) for prompt in week.prompts],
                 "feedback": [(item.author_role, item.body) for item in entry.feedback],
+                "files": evidence.get(f"reflection:{entry.id}", []),
             }
         )
     return sections
@@ -61,6 +69,12 @@ def portfolio_markdown(membership: Membership) -> str:
         lines += [f"*{state.capitalize()}, last saved {section['saved']:%-d %B %Y}*", ""]
         for label, text in section["answers"]:
             lines += [f"### {label}", "", text.strip() or "(no answer)", ""]
+        if section["files"]:
+            lines += ["### Evidence files", ""]
+            lines += [
+                f"- {f.original_name} ({f.type_name}, {f.size_text})" for f in section["files"]
+            ]
+            lines += [""]
         if section["feedback"]:
             lines += ["### Feedback", ""]
             for role, body in section["feedback"]:
@@ -86,6 +100,8 @@ def portfolio_docx(membership: Membership) -> bytes:
             document.add_heading(label, level=2)
             for paragraph in (text.strip() or "(no answer)").split("\n\n"):
                 document.add_paragraph(paragraph)
+        if section["files"]:
+            _add_evidence(document, section["files"])
         if section["feedback"]:
             document.add_heading("Feedback", level=2)
             for role, body in section["feedback"]:
@@ -95,6 +111,22 @@ def portfolio_docx(membership: Membership) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def _add_evidence(document, stored_files) -> None:
+    """Pictures go into the document; other files are named (they are in the download)."""
+    from docx.shared import Cm
+
+    from lms.core.files import read
+
+    document.add_heading("Evidence files", level=2)
+    for stored in stored_files:
+        document.add_paragraph(f"{stored.original_name} ({stored.type_name}, {stored.size_text})")
+        if stored.content_type.startswith("image/"):
+            try:
+                document.add_picture(io.BytesIO(read(stored)), width=Cm(12))
+            except Exception:  # noqa: BLE001 - a picture Word cannot take stays a name
+                current_app.logger.warning("picture %s left out of a portfolio", stored.id)
 
 
 def personal_data(user: User) -> dict:

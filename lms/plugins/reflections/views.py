@@ -98,6 +98,8 @@ def _editor(membership, week, form, *, status=200, conflict=None, notice=None, *
     reply_form = forms.get("reply_form") or MessageForm(formdata=None)
     thread = review.thread_of(entry) if entry else []
     shown = next((f for f in (form, sharing_form, reply_form) if f.errors), form)
+    from lms.plugins.reflections.evidence_views import own_file_rows
+
     page = render_template(
         "reflections/edit.html",
         cohort=g.cohort,
@@ -113,6 +115,7 @@ def _editor(membership, week, form, *, status=200, conflict=None, notice=None, *
         conflict=conflict,
         notice=notice,
         answer_prefix=ANSWER_PREFIX,
+        evidence_files=own_file_rows(entry, week),
     )
     return page, status
 
@@ -323,6 +326,8 @@ def queue(slug: str):
 
 
 def _entry_page(entry, form=None, status=200):
+    from lms.plugins.reflections.evidence_views import tutor_file_rows
+
     version = services.version_of(entry, entry.submitted_version)
     form = form or refill(MessageForm, take_kept_text(), formdata=None)
     page = render_template(
@@ -334,6 +339,7 @@ def _entry_page(entry, form=None, status=200):
         thread=review.thread_of(entry),
         form=form,
         reviewed_form=ReviewedForm(formdata=None),
+        evidence_files=tutor_file_rows(entry),
     )
     if request.method == "GET":
         _record_reading(entry)  # after rendering: the commit expires what the page used
