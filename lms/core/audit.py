@@ -36,6 +36,8 @@ ACTIONS = {
     "certificate.issued": "Issued a certificate of completion",
     "certificate.revoked": "Revoked a certificate of completion",
     "attendance.imported": "Imported attendance from a file",
+    "partner.invited": "Invited an initiative partner",
+    "partner.removed": "Removed an initiative partner",
 }
 
 
