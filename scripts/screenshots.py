@@ -38,7 +38,7 @@ BAD_ROSTER = (
 @dataclass(frozen=True)
 class Shot:
     name: str  # docs/screenshots/<name>.png
-    who: str | None  # "trainee", "tutor", "lead" or None (signed out)
+    who: str | None  # "trainee", "tutor", "lead", "partner" or None (signed out)
     path: str  # relative to the cohort, or absolute when it starts with "/"
     what: str
     plugin: str | None = None  # left out when this plugin is disabled
@@ -64,6 +64,30 @@ SHOTS = [
     ),
     Shot(
         "initiative", "trainee", "initiatives/mine", "A trainee's change initiative", "initiatives"
+    ),
+    Shot(
+        "trainee-partners",
+        "trainee",
+        "initiatives/mine/partners",
+        "A trainee's initiative partners, and the invitation form",
+        "initiatives",
+        phone=True,
+    ),
+    Shot(
+        "partner-initiative",
+        "partner",
+        "initiatives/partner/{partner}",
+        "An initiative partner's page: the one initiative, their say, their comments",
+        "initiatives",
+        phone=True,
+    ),
+    Shot(
+        "partner-view",
+        "partner",
+        "initiatives/partner/{partner}/updates/{update}",
+        "An initiative partner gives their view of an update, in easy-read words",
+        "initiatives",
+        phone=True,
     ),
     Shot("review-queue", "tutor", "reflections/review", "A tutor's review queue", "reflections"),
     Shot("survey-results", "lead", "surveys/results", "Survey results, paired", "surveys"),
@@ -125,6 +149,7 @@ def take_screenshots(out: Path, today: date, only: set[str] | None = None) -> li
             slug = cohort.slug
             week = max(schedule_of(cohort).position(pinned_today()).week, 1)
             emails = dict(logins)
+            partner = _demo_partner(app, cohort, emails["trainee"])
             certificate = _first_certificate(app)
             code = certificate.code if certificate else ""
             if certificate and (only is None or CERTIFICATE_SHOT in only):
@@ -134,12 +159,16 @@ def take_screenshots(out: Path, today: date, only: set[str] | None = None) -> li
             with sync_playwright() as playwright:
                 browser = launch_chromium(playwright)
                 pages = {}
-                for who in (None, *LOGIN_OF):
+                for who in (None, *LOGIN_OF, *(["partner"] if partner else [])):
                     context = browser.new_context(
                         base_url=server.url, viewport={**DESKTOP, "width": WIDTH}
                     )
                     page = context.new_page()
-                    if who:
+                    if who == "partner":  # no password: their emailed link
+                        page.goto(partner["link"])
+                        page.get_by_role("button", name="Sign in").click()
+                        page.wait_for_url("**/partner/*")
+                    elif who:
                         page.goto("/sign-in")
                         page.get_by_label("Email address").fill(emails[LOGIN_OF[who]])
                         page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
@@ -153,7 +182,7 @@ def take_screenshots(out: Path, today: date, only: set[str] | None = None) -> li
                     if only is not None and shot.name not in only:
                         continue
                     page = pages[shot.who]
-                    path = shot.path.format(week=week, code=code)
+                    path = shot.path.format(week=week, code=code, **(partner or {}))
                     page.goto(path if path.startswith("/") else f"/cohorts/{slug}/{path}")
                     if shot.name == "roster-import-errors":
                         page.get_by_label("Roster file (CSV)").set_input_files(
@@ -197,6 +226,40 @@ def take_screenshots(out: Path, today: date, only: set[str] | None = None) -> li
     if server.errors:
         raise SystemExit(f"the app raised while taking screenshots: {server.errors!r}")
     return taken
+
+
+def _demo_partner(app, cohort, trainee_email: str) -> dict | None:
+    """A carer invited to the demo trainee's initiative, with a view and a comment, made
+    through the services the pages use; their sign-in link, partner and update ids."""
+    if app.extensions["lms"].get_plugin("initiatives") is None:
+        return None
+    from sqlalchemy import select
+
+    from lms.core.models import Membership, User
+    from lms.extensions import db
+    from lms.plugins.initiatives import partners, services
+
+    membership = db.session.scalar(
+        select(Membership)
+        .join(User)
+        .where(Membership.cohort_id == cohort.id, User.email == trainee_email)
+    )
+    initiative = services.initiative_of(membership)
+    if initiative is None or not initiative.updates:
+        return None
+    partner = partners.invite(
+        initiative, "Sam Carer", "sam.carer@example.net", "carer", membership.user
+    )
+    first = initiative.updates[0]
+    partners.save_view(partner, first, 3, "We were told about the plan at the end.")
+    partners.add_comment(partner, "Evening slots would help carers who work.")
+    db.session.commit()
+    link = f"/cohorts/{cohort.slug}/initiatives/partners/sign-in/"
+    return {
+        "link": link + partners.make_link_token(partner),
+        "partner": partner.id,
+        "update": initiative.updates[-1].id,
+    }
 
 
 def _first_certificate(app):

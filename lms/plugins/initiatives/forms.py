@@ -348,7 +348,7 @@ class PartnerViewForm(FlaskForm):
         "How much say did you have?",
         message="Choose the sentence that fits best",
         choices=EASY_RUNG_CHOICES,
-        description="Choose the sentence that fits best.",
+        description="Choose the sentence that fits best. They go from the least say to the most.",
     )
     what_changed = TextAreaField(
         "What changed for you?",

@@ -54,6 +54,7 @@ NEW_LINK_FOR = (partners.LinkProblem.EXPIRED, partners.LinkProblem.USED)
 
 
 @bp.route("/mine/partners", methods=["GET", "POST"])
+@limiter.limit("30 per hour", methods=["POST"])  # each invitation sends an email
 @requires("initiatives.record")
 @keeps_unsaved_text
 def partners_page(slug):

@@ -203,8 +203,8 @@ def read_link(token: str) -> tuple[Partner | None, LinkProblem | None]:
     partner = db.session.get(Partner, payload["partner"])
     if partner is None:
         return None, LinkProblem.INVALID
-    if not partner.is_active:
-        return partner, LinkProblem.ENDED
+    if not partner.is_active or not partner.initiative.membership.is_active:
+        return partner, LinkProblem.ENDED  # removed, or the trainee has left the cohort
     if problem is None and partner.link_nonce != payload.get("nonce"):
         problem = LinkProblem.USED
     return partner, problem

@@ -323,3 +323,13 @@ def test_the_evaluation_shows_partners_view_suppressed(
     assert "Non-participation fewer than 5 fewer than 5" in text
     assert "Tokenism fewer than 5 fewer than 5" in text
     assert "Citizen power fewer than 5 5" in text
+
+
+def test_a_partners_dashboard_and_menu_lead_to_their_initiative(app, world, invited):
+    _, link = invited
+    browser, home = partner_signs_in(app, link)
+    response = browser.get("/dashboard")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert f'href="{home}"' in page and "Your initiative" in page
+    assert "Your programme lead will add you" not in page
