@@ -38,7 +38,7 @@ class Inbox:
         )
         return "250 Message accepted"
 
-    def wait_for(self, to: str, timeout: float = 10.0) -> email.message.EmailMessage:
+    def wait_for(self, to: str, timeout: float = 30.0) -> email.message.EmailMessage:
         deadline = time.monotonic() + timeout  # waiting for delivery, not timing anything
         while time.monotonic() < deadline:
             for message in self.messages:

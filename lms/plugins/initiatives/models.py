@@ -292,3 +292,4 @@ class PartnerView(db.Model):
     changed_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     partner: Mapped[Partner] = relationship()
+    update: Mapped[Update] = relationship()

@@ -373,7 +373,7 @@ def personal_data(user: User) -> dict:
         views = db.session.scalars(
             select(PartnerView)
             .where(PartnerView.partner_id == partner.id)
-            .options(joinedload(PartnerView.partner))
+            .options(joinedload(PartnerView.update))
             .order_by(PartnerView.id)
         )
         own.append(
@@ -388,7 +388,7 @@ def personal_data(user: User) -> dict:
                 ],
                 "views": [
                     {
-                        "update": v.update_id,
+                        "update_of": v.update.recorded_on.isoformat(),
                         "rung": v.rung,
                         "what_changed": v.what_changed,
                         "given_at": _stamp(v.changed_at),

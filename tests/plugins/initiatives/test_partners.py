@@ -255,6 +255,14 @@ def test_personal_data_and_erasure(app, client, sign_in, world, invited, make_us
     [mine] = data["initiative_partnerships"]
     assert mine["comments"][0]["comment"] == "Proud of this."
     assert mine["views"][0]["what_changed"] == "I chair it." and mine["views"][0]["rung"] == 6
+    assert mine["views"][0]["update_of"] == update.recorded_on.isoformat()
+    assert mine["initiative"] == "Carers shaping respite booking" and mine["who_you_are"] == "carer"
+    # The trainee's own download names the partners they invited.
+    sign_in(world.alice.user)
+    theirs = client.post("/account/personal-data.zip", data={})
+    with zipfile.ZipFile(io.BytesIO(theirs.data)) as archive:
+        alices = json.loads(archive.read("personal-data.json"))
+    assert alices["initiative_partners_you_invited"][0]["name"] == "Sam Carer"
     # An admin erases the partner: their words and name go, the rung stays for figures.
     admin = make_user(admin=True)
     partner = db.session.scalar(select(Partner))
