@@ -15,6 +15,7 @@ from datetime import date
 import pytest
 from aiosmtpd.controller import Controller
 from playwright.sync_api import expect
+from werkzeug.serving import WSGIRequestHandler
 
 from lms.extensions import db
 from tests.browser.conftest import TODAY
@@ -55,8 +56,16 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def smtp_inbox(app):
-    """A real SMTP server on 127.0.0.1; the app sends its email there."""
+def smtp_inbox(app, live_server):
+    """A real SMTP server on 127.0.0.1; the app sends its email there.
+
+    The app sends an email once its response is closed. Werkzeug's threaded test server
+    speaks HTTP/1.1 and, before closing a response, reads whatever else the browser sends
+    on that kept-alive connection, so the close (and the email) may wait for the browser
+    to let go. Here the server speaks HTTP/1.0: one request per connection."""
+    live_server._server.RequestHandlerClass = type(
+        "OneRequestPerConnection", (WSGIRequestHandler,), {"protocol_version": "HTTP/1.0"}
+    )
     inbox = Inbox()
     port = _free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
