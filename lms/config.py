@@ -67,6 +67,7 @@ DEFAULTS: dict[str, object] = {
     "MIN_CELL_SIZE": 5,  # figures about fewer people than this are never shown
     "SURVEYS_REQUIRE_CONSENT": True,  # survey analysis uses consenting members only
     "INITIATIVES_STUCK_WEEKS": 6,  # an initiative with no update for this long is stuck
+    "PARTNER_LINK_MAX_AGE_HOURS": 72,  # an initiative partner's emailed sign-in link
     "CALENDAR_SESSION_TIME": "",  # e.g. "18:00" (Europe/London); empty: whole-day events
     "CALENDAR_SESSION_MINUTES": 120,
     "CALENDAR_FEED_LIMIT": "60 per hour",

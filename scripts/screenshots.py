@@ -38,7 +38,7 @@ BAD_ROSTER = (
 @dataclass(frozen=True)
 class Shot:
     name: str  # docs/screenshots/<name>.png
-    who: str | None  # "trainee", "tutor", "lead" or None (signed out)
+    who: str | None  # "trainee", "tutor", "lead", "partner" or None (signed out)
     path: str  # relative to the cohort, or absolute when it starts with "/"
     what: str
     plugin: str | None = None  # left out when this plugin is disabled
@@ -86,10 +86,34 @@ SHOTS = [
         phone=True,
     ),
     Shot(
+        "trainee-partners",
+        "trainee",
+        "initiatives/mine/partners",
+        "A trainee's initiative partners, and the invitation form",
+        "initiatives",
+        phone=True,
+    ),
+    Shot(
         "evidence-files-refused",
         "trainee",
         "initiatives/mine/files",
         "Evidence files: a file whose name lies about its content, refused",
+        "initiatives",
+        phone=True,
+    ),
+    Shot(
+        "partner-initiative",
+        "partner",
+        "initiatives/partner/{partner}",
+        "An initiative partner's page: the one initiative, their say, their comments",
+        "initiatives",
+        phone=True,
+    ),
+    Shot(
+        "partner-view",
+        "partner",
+        "initiatives/partner/{partner}/updates/{update}",
+        "An initiative partner gives their view of an update, in easy-read words",
         "initiatives",
         phone=True,
     ),
@@ -154,6 +178,7 @@ def take_screenshots(out: Path, today: date, only: set[str] | None = None) -> li
             slug = cohort.slug
             week = max(schedule_of(cohort).position(pinned_today()).week, 1)
             emails = dict(logins)
+            partner = _demo_partner(app, cohort, emails["trainee"])
             certificate = _first_certificate(app)
             code = certificate.code if certificate else ""
             from lms.core.accounts import find_user
@@ -168,12 +193,16 @@ def take_screenshots(out: Path, today: date, only: set[str] | None = None) -> li
             with sync_playwright() as playwright:
                 browser = launch_chromium(playwright)
                 pages = {}
-                for who in (None, *LOGIN_OF):
+                for who in (None, *LOGIN_OF, *(["partner"] if partner else [])):
                     context = browser.new_context(
                         base_url=server.url, viewport={**DESKTOP, "width": WIDTH}
                     )
                     page = context.new_page()
-                    if who:
+                    if who == "partner":  # no password: their emailed link
+                        page.goto(partner["link"])
+                        page.get_by_role("button", name="Sign in").click()
+                        page.wait_for_url("**/partner/*")
+                    elif who:
                         page.goto("/sign-in")
                         page.get_by_label("Email address").fill(emails[LOGIN_OF[who]])
                         page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
@@ -187,7 +216,9 @@ def take_screenshots(out: Path, today: date, only: set[str] | None = None) -> li
                     if only is not None and shot.name not in only:
                         continue
                     page = pages[shot.who]
-                    path = shot.path.format(week=week, code=code, person=person, member=member)
+                    path = shot.path.format(
+                        week=week, code=code, person=person, member=member, **(partner or {})
+                    )
                     page.goto(path if path.startswith("/") else f"/cohorts/{slug}/{path}")
                     if shot.name == "roster-import-errors":
                         page.get_by_label("Roster file (Excel .xlsx or CSV)").set_input_files(
@@ -258,6 +289,40 @@ def _add_evidence(page, refused: bool) -> None:
     page.get_by_label("Files to add").set_input_files(files=chosen)
     page.get_by_role("button", name="Add files").click()
     page.wait_for_load_state("load")
+
+
+def _demo_partner(app, cohort, trainee_email: str) -> dict | None:
+    """A carer invited to the demo trainee's initiative, with a view and a comment, made
+    through the services the pages use; their sign-in link, partner and update ids."""
+    if app.extensions["lms"].get_plugin("initiatives") is None:
+        return None
+    from sqlalchemy import select
+
+    from lms.core.models import Membership, User
+    from lms.extensions import db
+    from lms.plugins.initiatives import partners, services
+
+    membership = db.session.scalar(
+        select(Membership)
+        .join(User)
+        .where(Membership.cohort_id == cohort.id, User.email == trainee_email)
+    )
+    initiative = services.initiative_of(membership)
+    if initiative is None or not initiative.updates:
+        return None
+    partner = partners.invite(
+        initiative, "Sam Carer", "sam.carer@example.net", "carer", membership.user
+    )
+    first = initiative.updates[0]
+    partners.save_view(partner, first, 3, "We were told about the plan at the end.")
+    partners.add_comment(partner, "Evening slots would help carers who work.")
+    db.session.commit()
+    link = f"/cohorts/{cohort.slug}/initiatives/partners/sign-in/"
+    return {
+        "link": link + partners.make_link_token(partner),
+        "partner": partner.id,
+        "update": initiative.updates[-1].id,
+    }
 
 
 def _first_certificate(app):

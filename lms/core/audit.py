@@ -46,6 +46,8 @@ ACTIONS = {
     "email.change_requested": "Asked to change a person's email address",
     "email.changed": "Confirmed a new email address",
     "file.removed": "Removed an evidence file",
+    "partner.invited": "Invited an initiative partner",
+    "partner.removed": "Removed an initiative partner",
 }
 
 

@@ -23,11 +23,15 @@ from lms.extensions import db
 PUBLIC = "public"
 SIGNED_IN = "signed in"
 ADMIN = "admin"
+# An initiative partner: someone a trainee co-produces with (a service user, carer or
+# colleague). No member of the cohort, so no capability reaches them; they sign in by an
+# emailed link and use only the views marked `for_partners`.
+PARTNER = "partner"
 
 
 @dataclass(frozen=True)
 class AccessRule:
-    kind: str  # public | signed in | admin | capability
+    kind: str  # public | signed in | admin | partner | capability
     capability: str | None = None
 
     def __str__(self) -> str:
@@ -47,6 +51,13 @@ def public(view: Callable) -> Callable:
 def signed_in(view: Callable) -> Callable:
     """Any signed-in user; the view or its service checks object ownership."""
     return _mark(login_required(view), AccessRule(SIGNED_IN))
+
+
+def for_partners(view: Callable) -> Callable:
+    """A partner of the initiative the URL names. Signing in is checked here; the view
+    loads the partnership through its service, which answers None (404) unless it is
+    the signed-in user's own and has not been removed, so removal ends access at once."""
+    return _mark(login_required(view), AccessRule(PARTNER))
 
 
 def admin_only(view: Callable) -> Callable:

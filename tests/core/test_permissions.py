@@ -23,6 +23,10 @@ PUBLIC_ROUTES = {
     "api.openapi",  # the API's description: no data (every endpoint needs a token)
     "api.docs",  # the same, as a web page
     "sessions.verify",  # a certificate's code: shows only name, programme and dates
+    # An initiative partner's signed, single-use, expiring sign-in link is the credential;
+    # a used or expired one may only ask for a new link to the same address.
+    "initiatives.partner_sign_in",
+    "initiatives.partner_new_link",
 }
 
 

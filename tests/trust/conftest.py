@@ -9,6 +9,8 @@ Roles, as the access matrix names them:
     tutor          the tutor of the victim's group
     lead           the cohort's lead
     admin          a site admin who is not a member of the cohort
+    partner        an initiative partner (a carer) of the attacking trainee's initiative:
+                   no member of any cohort, signed in by their emailed one-time link
 """
 
 from __future__ import annotations
@@ -23,7 +25,16 @@ from lms.extensions import db
 from tests.conftest import PASSWORD, record_consent
 
 TODAY = date(2026, 11, 18)
-ROLES = ("anonymous", "trainee", "other_trainee", "tutor_other", "tutor", "lead", "admin")
+ROLES = (
+    "anonymous",
+    "trainee",
+    "other_trainee",
+    "tutor_other",
+    "tutor",
+    "lead",
+    "admin",
+    "partner",
+)
 
 # Strings only the victim's records hold. None may reach anyone not allowed to see them.
 SECRET_REFLECTION = "VictimSecretReflection quokka"
@@ -240,6 +251,23 @@ def world(app, make_user, make_cohort, make_membership) -> World:
         }
     )
     own_initiative = initiatives.initiative_of(trainee)
+    if "initiatives" in app.blueprints:
+        from lms.plugins.initiatives import partners
+
+        # Invited through the service the trainee's page uses: the partner of the
+        # attacking trainee's own initiative, and another of the victim's.
+        partner = partners.invite(
+            own_initiative, "Pat Partner", "pat.partner@example.net", "carer", trainee.user
+        )
+        victim_partner = partners.invite(
+            initiative, "Vic Partner", "vic.partner@example.net", "service user", victim.user
+        )
+        db.session.commit()
+        users["partner"] = partner.user
+        ids["own_partner"] = partner.id
+        ids["victim_partner"] = victim_partner.id
+        ids["own_update"] = own_initiative.updates[-1].id
+        ids["partner_link_token"] = partners.make_link_token(partner)
     own = {
         "entry": own_entry.id,
         "initiative": own_initiative.id,
@@ -250,11 +278,27 @@ def world(app, make_user, make_cohort, make_membership) -> World:
     return World(cohort.slug, other.slug, users, victim, ids, own)
 
 
+def partner_sign_in(app, user) -> object:
+    """A new browser signed in as the partner `user`, by a fresh emailed link (they have
+    no password): the page's button posts the link."""
+    from lms.plugins.initiatives import partners
+
+    (partner,) = partners.partnerships_of(user)
+    client = app.test_client()
+    url = f"/cohorts/{partner.initiative.membership.cohort.slug}/initiatives/partners/sign-in/"
+    response = client.post(url + partners.make_link_token(partner), data={})
+    assert response.status_code == 302, ("partner", response.status_code)
+    return client
+
+
 @pytest.fixture
 def clients(app, world):
     """One signed-in test client per role (anonymous: none signed in)."""
     made = {"anonymous": app.test_client()}
     for role, user in world.users.items():
+        if role == "partner":
+            made[role] = partner_sign_in(app, user)
+            continue
         client = app.test_client()
         response = client.post("/sign-in", data={"email": user.email, "password": PASSWORD})
         assert response.status_code == 302, (role, response.status_code)

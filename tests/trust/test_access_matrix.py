@@ -25,7 +25,13 @@ from flask import url_for
 
 from lms.extensions import db
 from tests.conftest import PASSWORD
-from tests.trust.conftest import ROLES, SECRET_INITIATIVE, SECRET_REFLECTION, World
+from tests.trust.conftest import (
+    ROLES,
+    SECRET_INITIATIVE,
+    SECRET_REFLECTION,
+    World,
+    partner_sign_in,
+)
 
 ALLOWED, SIGN_IN = "allowed", "sign-in"
 CHECKED_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
@@ -59,6 +65,10 @@ VICTIMS_INITIATIVE = expect(
 # Reflection text is read by the group's own tutor only (leads see statuses, not text).
 VICTIMS_REFLECTION = expect(tutor_other=404, tutor=ALLOWED, admin=404)
 NO_TOKEN = expect(default=401, anonymous=401)
+# An initiative partner's own pages: theirs alone. Every other signed-in person, the
+# trainee whose initiative it is and admins included, is no partner there: 404. (Every
+# other route refuses the partner by the default above: they are no cohort member.)
+PARTNERS_OWN = expect(default=404, partner=ALLOWED)
 
 
 @dataclass(frozen=True)
@@ -233,6 +243,25 @@ MATRIX: dict[str, Route] = {
         cohort(initiative_id="victim_initiative"), expect(admin=404)
     ),
     "initiatives.assign": Route(cohort(initiative_id="victim_initiative"), LEAD),
+    # Initiative partners. The trainee invites and removes their own partners under
+    # /mine; the victim's partner, removed through the trainee's own URL: not theirs, 404.
+    "initiatives.partners_page": Route(cohort(), OWN_WORK),
+    "initiatives.remove_partner": Route(
+        cohort(partner_id="victim_partner"), expect(trainee=404, admin=404)
+    ),
+    # The emailed link is the credential (signed, single use, expiring): anyone holding
+    # it gets the page; once used, a clear refusal (410) offering a new link.
+    "initiatives.partner_sign_in": Route(
+        lambda w: {"slug": w.slug, "token": w.ids["partner_link_token"]}, EVERYONE
+    ),
+    "initiatives.partner_new_link": Route(
+        lambda w: {"slug": w.slug, "token": w.ids["partner_link_token"]}, EVERYONE
+    ),
+    "initiatives.partner_home": Route(cohort(partner_id="own_partner"), PARTNERS_OWN),
+    "initiatives.partner_comment": Route(cohort(partner_id="own_partner"), PARTNERS_OWN),
+    "initiatives.partner_view": Route(
+        cohort(partner_id="own_partner", update_id="own_update"), PARTNERS_OWN
+    ),
     # -- surveys ---------------------------------------------------------------------------
     "surveys.index": Route(cohort(), expect(trainee=ALLOWED, admin=ALLOWED)),
     "surveys.answer": Route(cohort_with(wave_name="pre"), OWN_WORK),
@@ -375,10 +404,14 @@ class Browsers:
         from lms.core.models import User
 
         user_id = self.user_ids[role]
-        fresh = self.clients[role].application.test_client()
-        email = db.session.get(User, user_id).email
-        response = fresh.post("/sign-in", data={"email": email, "password": PASSWORD})
-        assert response.status_code == 302, role
+        app = self.clients[role].application
+        if role == "partner":  # no password: a new emailed link
+            fresh = partner_sign_in(app, db.session.get(User, user_id))
+        else:
+            fresh = app.test_client()
+            email = db.session.get(User, user_id).email
+            response = fresh.post("/sign-in", data={"email": email, "password": PASSWORD})
+            assert response.status_code == 302, role
         self.clients[role] = fresh
         self.tokens[role] = fresh.csrf_token()
         self.sessions[role] = fresh.get_cookie("session").value
@@ -417,6 +450,8 @@ def run_matrix(app, world, browsers, methods=CHECKED_METHODS) -> list[str]:
             with app.test_request_context():
                 url = url_for(endpoint, **route.args(world)) + route.query
             for role in ROLES:
+                if role not in browsers.clients:  # its plugin is disabled (the partner)
+                    continue
                 try:
                     response = browsers.request(role, method, url)
                 except Exception as error:  # noqa: BLE001 - TESTING re-raises what would be a 500
@@ -426,7 +461,12 @@ def run_matrix(app, world, browsers, methods=CHECKED_METHODS) -> list[str]:
                 expected = route.expected[role]
                 problem = outcome_problem(response, expected)
                 # Data of the victim never reaches a refused request, nor another trainee.
-                if expected != ALLOWED or role in ("anonymous", "trainee", "other_trainee"):
+                if expected != ALLOWED or role in (
+                    "anonymous",
+                    "trainee",
+                    "other_trainee",
+                    "partner",
+                ):
                     leaked = world.secrets_in(body)
                     if leaked:
                         problem = f"{problem or ''} leaked {leaked}".strip()

@@ -12,6 +12,7 @@ def lms_blueprints():
     from lms.plugins.initiatives import (  # noqa: F401 - add their routes to bp
         evidence_views,
         expert_views,
+        partner_views,
     )
     from lms.plugins.initiatives.views import bp
 
@@ -70,7 +71,7 @@ def lms_nav_items(user):
 
     memberships = [m for m in memberships_of(user) if m.cohort.archived_at is None]
     if not memberships:
-        return []
+        return _partner_nav(user)
     membership = memberships[0]  # the most recent cohort
     endpoint, text = {
         "trainee": ("initiatives.mine", "My initiative"),
@@ -81,6 +82,22 @@ def lms_nav_items(user):
     if endpoint is None:
         return []
     return [NavItem(text, endpoint, order=30, values={"slug": membership.cohort.slug})]
+
+
+def _partner_nav(user) -> list[NavItem]:
+    """An initiative partner (no member of any cohort): a link to each initiative."""
+    from lms.plugins.initiatives.partners import partnerships_of
+
+    found = partnerships_of(user)
+    return [
+        NavItem(
+            "Your initiative" if len(found) == 1 else partner.initiative.title,
+            "initiatives.partner_home",
+            order=30,
+            values={"slug": partner.initiative.membership.cohort.slug, "partner_id": partner.id},
+        )
+        for partner in found
+    ]
 
 
 @hookimpl

@@ -32,7 +32,16 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from lms.plugins.initiatives.services import LIMITS, MAX_PEOPLE
-from lms.plugins.initiatives.vocab import BARRIERS, ENABLERS, JIGSAW, LADDER, RAG, SCORES
+from lms.plugins.initiatives.vocab import (
+    BARRIERS,
+    ENABLERS,
+    JIGSAW,
+    LADDER,
+    LADDER_EASY_READ,
+    PARTNER_KINDS,
+    RAG,
+    SCORES,
+)
 
 
 class GovDateField(DateField):
@@ -284,3 +293,67 @@ class AssignExpertsForm(FlaskForm):
         "Select none to stop reviews.",
     )
     submit = SubmitField("Save reviewers", widget=GovSubmitInput())
+
+
+class PartnerInviteForm(FlaskForm):
+    """A trainee invites someone they co-produce with to their initiative."""
+
+    name = StringField(
+        "Their name",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired(message="Enter the partner's name"),
+            Length(max=200, message="Name must be 200 characters or fewer"),
+        ],
+    )
+    email = StringField(
+        "Their email address",
+        description="We will email them a link to sign in. They do not need a password.",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired(message="Enter your partner's email address"),
+            Length(max=254, message="Email address must be 254 characters or fewer"),
+        ],
+    )
+    kind = ChoiceRadioField(
+        "Who are they?",
+        message="Select who this partner is",
+        choices=[SelectChoice(key, text) for key, text in PARTNER_KINDS],
+    )
+    submit = SubmitField("Invite partner", widget=GovSubmitInput())
+
+
+class RemovePartnerForm(FlaskForm):
+    submit = SubmitField("Remove", widget=GovSubmitInput())
+
+
+class PartnerCommentForm(FlaskForm):
+    body = TextAreaField(
+        "Your comment",
+        description="Say what you think about the change. You can write as much as you like.",
+        widget=GovCharacterCount(),
+        validators=[InputRequired(message="Enter your comment"), _length("comment")],
+    )
+    submit = SubmitField("Send comment", widget=GovSubmitInput())
+
+
+# Easy-read first: the sentence is the choice, Arnstein's name for the rung its hint.
+EASY_RUNG_CHOICES = [SelectChoice(str(r.number), LADDER_EASY_READ[r.number]) for r in LADDER]
+
+
+class PartnerViewForm(FlaskForm):
+    """A partner's own view at one progress update, in plain words."""
+
+    rung = ChoiceRadioField(
+        "How much say did you have?",
+        message="Choose the sentence that fits best",
+        choices=EASY_RUNG_CHOICES,
+        description="Choose the sentence that fits best. They go from the least say to the most.",
+    )
+    what_changed = TextAreaField(
+        "What changed for you?",
+        description="Say it in your own words. You can leave this empty.",
+        widget=GovCharacterCount(),
+        validators=[Length(max=5000, message="Must be 5,000 characters or fewer")],
+    )
+    submit = SubmitField("Save my view", widget=GovSubmitInput())

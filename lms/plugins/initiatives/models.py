@@ -222,3 +222,74 @@ class ExpertRating(db.Model):
 
     initiative: Mapped[Initiative] = relationship()
     membership: Mapped[Membership | None] = relationship()
+
+
+class Partner(db.Model):
+    """Someone a trainee co-produces with (a service user, carer or colleague), invited to
+    one initiative. They are no member of the cohort: they sign in by an emailed link and
+    reach this initiative only, while `removed_at` is empty."""
+
+    __tablename__ = "initiatives_partners"
+    __table_args__ = (UniqueConstraint("initiative_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    initiative_id: Mapped[int] = mapped_column(
+        ForeignKey("initiatives_initiatives.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    # As the trainee wrote it: what the trainee and the partner see.
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))  # service user | carer | colleague | other
+    invited_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    invited_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # In every sign-in link; changed when a link is used, so each link works once.
+    link_nonce: Mapped[str] = mapped_column(String(32))
+    signed_in_at: Mapped[datetime | None]
+    removed_at: Mapped[datetime | None]
+
+    initiative: Mapped[Initiative] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+    @property
+    def is_active(self) -> bool:
+        return self.removed_at is None
+
+
+class PartnerComment(db.Model):
+    """A partner's comment on the initiative, read by the trainee."""
+
+    __tablename__ = "initiatives_partner_comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner_id: Mapped[int] = mapped_column(
+        ForeignKey("initiatives_partners.id", ondelete="CASCADE"), index=True
+    )
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    partner: Mapped[Partner] = relationship()
+
+
+class PartnerView(db.Model):
+    """A partner's own view at one progress update: their rung on Arnstein's ladder and
+    what changed for them. Giving it again replaces it."""
+
+    __tablename__ = "initiatives_partner_views"
+    __table_args__ = (UniqueConstraint("partner_id", "update_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner_id: Mapped[int] = mapped_column(
+        ForeignKey("initiatives_partners.id", ondelete="CASCADE"), index=True
+    )
+    update_id: Mapped[int] = mapped_column(
+        ForeignKey("initiatives_updates.id", ondelete="CASCADE"), index=True
+    )
+    rung: Mapped[int]
+    what_changed: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    partner: Mapped[Partner] = relationship()
+    update: Mapped[Update] = relationship()

@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from lms.core.models import Membership, User
 from lms.extensions import db
-from lms.plugins.initiatives import experts
+from lms.plugins.initiatives import experts, partners
 from lms.plugins.initiatives.models import REDACTING, Comment, Initiative, Update
 from lms.plugins.initiatives.services import COUNT_FIELDS, TEXT_FIELDS, UPDATE_TEXT
 from lms.plugins.initiatives.vocab import JIGSAW
@@ -68,6 +68,7 @@ def personal_data(user: User) -> dict:
             {"on": c.created_at.isoformat(), "comment": c.body} for c in written
         ],
         **experts.personal_data(user),
+        **partners.personal_data(user),
     }
 
 
@@ -92,6 +93,7 @@ def erase_personal_data(user: User) -> None:
             comment.body = ERASED_TEXT
             comment.author_id = None
         experts.erase_personal_data(user, ERASED_TEXT)
+        partners.erase_personal_data(user, ERASED_TEXT)
         db.session.flush()
     finally:
         db.session.info.pop(REDACTING, None)

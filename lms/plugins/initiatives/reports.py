@@ -26,7 +26,7 @@ from lms.contracts import CodableText, source_ids
 from lms.core import disclosure
 from lms.core.models import Cohort, Membership
 from lms.extensions import db
-from lms.plugins.initiatives.models import Initiative, Update, UpdateTag
+from lms.plugins.initiatives.models import Initiative, Partner, PartnerView, Update, UpdateTag
 from lms.plugins.initiatives.vocab import JIGSAW, LADDER, RAG, tag_name
 
 # The rules and the threshold (MIN_CELL_SIZE) are core's, shared by every output.
@@ -174,6 +174,40 @@ def notes() -> list[str]:
     ]
 
 
+LADDER_GROUPS = tuple(dict.fromkeys(rung.group for rung in LADDER))
+
+
+def partners_view(cohort: Cohort) -> list[list[str]]:
+    """Where trainees and their partners put the same initiatives on Arnstein's ladder,
+    by the ladder's three groups: each trainee's rung at their latest update that a
+    partner gave a view of, and each partner's latest view. Consenting trainees' initiatives
+    only; partners are counted without names (a view stays after they leave or are erased).
+    Each column is suppressed as a set (rules 1 and 2): each adds up to its total."""
+    members = _members_query(cohort, consented_only=True)
+    rows = db.session.execute(
+        select(Partner.id, Partner.initiative_id, Update.id, Update.rung, PartnerView.rung)
+        .join(PartnerView, PartnerView.partner_id == Partner.id)
+        .join(Update, Update.id == PartnerView.update_id)
+        .join(Initiative, Initiative.id == Partner.initiative_id)
+        .where(Initiative.cohort_id == cohort.id, Initiative.membership_id.in_(members))
+        .order_by(Update.recorded_on, Update.id)
+    ).all()
+    trainee_latest: dict[int, int] = {}  # initiative -> trainee's rung at the latest viewed
+    partner_latest: dict[int, int] = {}  # partner -> their rung at the latest update viewed
+    for partner_id, initiative_id, _update_id, trainee_rung, partner_rung in rows:
+        trainee_latest[initiative_id] = trainee_rung
+        partner_latest[partner_id] = partner_rung
+    group_of = {rung.number: rung.group for rung in LADDER}
+    trainees = Counter(group_of[r] for r in trainee_latest.values())
+    partners = Counter(group_of[r] for r in partner_latest.values())
+    by_trainees = suppress_set([(g, trainees[g]) for g in LADDER_GROUPS])
+    by_partners = suppress_set([(g, partners[g]) for g in LADDER_GROUPS])
+    return [
+        [group, t, p]
+        for group, (_, t), (_, p) in zip(LADDER_GROUPS, by_trainees, by_partners, strict=True)
+    ]
+
+
 def evaluation_tables(cohort: Cohort) -> list[dict]:
     """The evaluation's view: consented members only, suppressed as in the module rules."""
     summary = cohort_summary(cohort, consented_only=True)
@@ -254,6 +288,18 @@ def evaluation_tables(cohort: Cohort) -> list[dict]:
             "rows": [["Barrier", name, count] for name, count in summary.barriers]
             + [["Enabler", name, count] for name, count in summary.enablers],
             "count_columns": ["Initiatives"],
+        },
+        {
+            **common,
+            "key": "initiatives-partners-view",
+            "title": "Participation seen from both sides: trainees and their partners",
+            "description": "Where on Arnstein's ladder trainees put their initiative at the "
+            "latest update their partners (service users, carers, colleagues) gave a view "
+            "of, and where the partners put it. Non-participation is rungs 1-2, tokenism "
+            "3-5, citizen power 6-8.",
+            "columns": ["Ladder", "Initiatives (trainee's view)", "Partners (their own view)"],
+            "rows": partners_view(cohort),
+            "count_columns": ["Initiatives (trainee's view)", "Partners (their own view)"],
         },
     ]
 

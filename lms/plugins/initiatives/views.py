@@ -16,7 +16,7 @@ from lms.core.clock import today
 from lms.core.permissions import can, requires
 from lms.core.rescue import keeps_unsaved_text, kept_form, refill, take_kept_text
 from lms.extensions import db
-from lms.plugins.initiatives import charts, experts, notices, reports, services
+from lms.plugins.initiatives import charts, experts, notices, partners, reports, services
 from lms.plugins.initiatives.forms import (
     CommentForm,
     InitiativeForm,
@@ -28,6 +28,7 @@ from lms.plugins.initiatives.models import Milestone, Update
 from lms.plugins.initiatives.vocab import (
     JIGSAW,
     LADDER,
+    LADDER_EASY_READ,
     PIECES,
     RAG_NAMES,
     RAG_TAG_CLASSES,
@@ -64,6 +65,8 @@ def vocabulary() -> dict:
         "JIGSAW": JIGSAW,
         "SCORE_NAMES": SCORE_NAMES,
         "tag_name": tag_name,
+        "LADDER_RUNGS": LADDER,
+        "EASY": LADDER_EASY_READ,
     }
 
 
@@ -278,6 +281,10 @@ def show(slug, initiative_id):
         evidence_files=file_rows(initiative),
         overdue_week=services.overdue_update_week(g.cohort, initiative.updates, today()),
         today=today(),
+        # Partners write for the trainee: only the owner reads their words.
+        partner_views=partners.views_by_update(initiative) if is_owner else {},
+        partner_comments=partners.comments_on(initiative) if is_owner else [],
+        partner_count=len(partners.partners_of(initiative)) if is_owner else 0,
     )
 
 

@@ -162,3 +162,25 @@ TAG_NAMES = {"barrier": dict(BARRIERS), "enabler": dict(ENABLERS)}
 
 def tag_name(kind: str, tag: str) -> str:
     return TAG_NAMES[kind].get(tag, tag)
+
+
+# The ladder in easy-read words, for initiative partners (service users, carers and
+# colleagues): one short sentence each, from where the partner stands. The rung's own
+# name is shown beside it, so both sides of the initiative share one language.
+LADDER_EASY_READ = {
+    1: "I was there to agree. I could not change anything.",
+    2: "They tried to change me, not the service.",
+    3: "They told me what was decided. I could not change it.",
+    4: "They asked what I think. They did not promise to act on it.",
+    5: "I gave advice. Other people still decided.",
+    6: "We planned and decided together, as equals.",
+    7: "People like me made most of the decisions.",
+    8: "People like me ran it, including the money.",
+}
+
+PARTNER_KINDS = (
+    ("service user", "Someone who uses the service"),
+    ("carer", "A carer"),
+    ("colleague", "A colleague"),
+    ("other", "Someone else"),
+)

@@ -61,6 +61,7 @@ def test_the_summary_counts_movement_means_and_tags(make_cohort, make_membership
         "Mean rung on Arnstein's ladder",
         "SCIE whole-system jigsaw",
         "Barriers and enablers",
+        "Participation seen from both sides",
     ]
     by_key = {t["key"]: t for t in tables}
     assert by_key["initiatives-rag"]["rows"][0] == ["On track", "5"]
