@@ -77,7 +77,7 @@ def test_trainee_accepts_invitation_and_follows_the_course(course, open_page, au
     audit(page, "signed out")
 
     page.goto(link)  # an invitation works once
-    expect(page.get_by_text("This link has already been used")).to_be_visible()
+    expect(page.get_by_text("This invitation has already been used")).to_be_visible()
     audit(page, "used invitation", status=410)
 
     page.goto("/cohorts/belfast-2026/progress")  # signed out: asked to sign in first

@@ -513,4 +513,7 @@ def test_consent_reminders_skip_deactivated_members(client_for, cohort, lead, ma
     mail.outbox().clear()
     sent = browser.post(f"/cohorts/{cohort.slug}/consent/remind", data={})
     assert sent.status_code == 302
+    # Reminders are notifications, emailed by the next `lms notifications send`.
+    result = browser.application.test_cli_runner().invoke(args=["notifications", "send"])
+    assert result.exit_code == 0, result.output
     assert [m.to for m in mail.outbox()] == [waiting.user.email]

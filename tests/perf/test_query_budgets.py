@@ -62,25 +62,29 @@ PAGES = {
     # and the attendance panel (marks, registers taken, certificate).
     # The to-do lists: +1 unread count, +1 unread news; the tutor's +4 (review queue,
     # replies, the register's members and marks) and next session; the lead's +2 consent.
+    # Evidence files: +1 on the editor, review entry and initiative pages (the file list).
+    # Partners: +3 on the owner's initiative (partners, their views, their comments).
+    # Evaluation: +1 the consenting trainees the reflections table counts (one list with
+    # the engagement tables), +1 the partners' view of change.
     "trainee dashboard": ("trainee", "/dashboard", 15),
     "tutor dashboard": ("tutor", "/dashboard", 13),
     "lead dashboard": ("lead", "/dashboard", 11),
     "35-week progress": ("trainee", "/cohorts/{slug}/progress", 8),
-    "reflection editor": ("trainee", "/cohorts/{slug}/reflections/weeks/35", 9),
+    "reflection editor": ("trainee", "/cohorts/{slug}/reflections/weeks/35", 10),
     "reflection history": ("trainee", "/cohorts/{slug}/reflections/weeks/3/history", 6),
     "reflections week list": ("trainee", "/cohorts/{slug}/reflections/", 5),
     "review queue": ("tutor", "/cohorts/{slug}/reflections/review", 5),
-    "review entry": ("tutor", "/cohorts/{slug}/reflections/review/{entry}", 8),
+    "review entry": ("tutor", "/cohorts/{slug}/reflections/review/{entry}", 9),
     "reflections grid": ("tutor", "/cohorts/{slug}/reflections/grid", 6),
     "group grid": ("tutor", "/cohorts/{slug}/groups/{group}", 6),
-    "own initiative": ("trainee", "/cohorts/{slug}/initiatives/{initiative}", 14),
-    "initiative page": ("tutor", "/cohorts/{slug}/initiatives/{initiative}", 14),
+    "own initiative": ("trainee", "/cohorts/{slug}/initiatives/{initiative}", 18),
+    "initiative page": ("tutor", "/cohorts/{slug}/initiatives/{initiative}", 15),
     "initiative board": ("tutor", "/cohorts/{slug}/initiatives/board", 9),
     "initiatives overview": ("lead", "/cohorts/{slug}/initiatives/overview", 8),
     "surveys list": ("trainee", "/cohorts/{slug}/surveys/", 5),
     "survey answer page": ("trainee", "/cohorts/{slug}/surveys/post", 5),
     "survey results": ("lead", "/cohorts/{slug}/surveys/results", 7),
-    "evaluation dashboard": ("lead", "/cohorts/{slug}/evaluation", 14),
+    "evaluation dashboard": ("lead", "/cohorts/{slug}/evaluation", 16),
     "register": ("tutor", "/cohorts/{slug}/register/35", 7),
     "cohort attendance": ("lead", "/cohorts/{slug}/attendance", 9),
     "completion": ("lead", "/cohorts/{slug}/completion", 14),
@@ -90,8 +94,8 @@ PAGES = {
         "/cohorts/{slug}/evaluation/texts?q=the&week=3&sector=voluntary&status=not-mine",
         9,
     ),
-    "evaluation printable report": ("lead", "/cohorts/{slug}/evaluation/report", 14),
-    "evaluation XLSX report": ("lead", "/cohorts/{slug}/evaluation/report.xlsx", 15),
+    "evaluation printable report": ("lead", "/cohorts/{slug}/evaluation/report", 16),
+    "evaluation XLSX report": ("lead", "/cohorts/{slug}/evaluation/report.xlsx", 16),
     "evaluation heatmap chart": (
         "lead",
         "/cohorts/{slug}/evaluation/charts/engagement-heatmap.svg",

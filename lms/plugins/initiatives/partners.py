@@ -171,7 +171,10 @@ def send_link(partner: Partner, first: bool = False) -> None:
         if first
         else f"Here is a new link to “{initiative.title}”, the change you work on with {trainee}."
     )
-    mail.send_after_response(
+    # Sent within the request: the trainee (or the partner asking again, from their own
+    # link) already knows the address, so the page's timing gives nothing away, and the
+    # email is not lost if the connection closes oddly.
+    mail.send(
         partner.user.email,
         f"{trainee} invites you to work on a change together" if first else "Your new link",
         f"Hello {partner.name},\n\n{opening}\n\nOpen this link to sign in:\n{link}\n\n"
