@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import date
 
 from flask import current_app, has_app_context
@@ -15,3 +16,18 @@ def today() -> date:
         if pinned:
             return pinned if isinstance(pinned, date) else date.fromisoformat(pinned)
     return date.today()
+
+
+@contextmanager
+def pinned_today(on: date | None):
+    """Pin the app's date for a command's run (`--today`), so statuses and schedules
+    use it; nothing changes when `on` is None."""
+    if on is None:
+        yield
+        return
+    before = current_app.config.get("TODAY")
+    current_app.config["TODAY"] = on
+    try:
+        yield
+    finally:
+        current_app.config["TODAY"] = before

@@ -6,7 +6,6 @@ so cron and a worker can run side by side and nothing goes twice."""
 from __future__ import annotations
 
 import sys
-from contextlib import contextmanager
 from datetime import datetime
 
 import click
@@ -14,20 +13,6 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 QUEUE = "notifications"
-
-
-@contextmanager
-def _pinned_today(on):
-    """Pin the app's date for the run, so statuses and schedules use `--today`."""
-    if on is None:
-        yield
-        return
-    before = current_app.config.get("TODAY")
-    current_app.config["TODAY"] = on
-    try:
-        yield
-    finally:
-        current_app.config["TODAY"] = before
 
 
 @click.group("notifications", help="Email notifications as each person prefers.")
@@ -47,7 +32,7 @@ def send_command(on: datetime | None) -> None:
     """Send what is due: single emails, and today's and this week's digests.
 
     Run it from cron (every few minutes is fine: nothing is ever sent twice)."""
-    from lms.core.clock import today
+    from lms.core.clock import pinned_today, today
     from lms.core.links import BaseUrlMissing, base_url
     from lms.core.notification_sending import send_due
     from lms.core.notifications import emit_scheduled
@@ -58,7 +43,7 @@ def send_command(on: datetime | None) -> None:
         raise click.ClickException(str(missing)) from None
     # url_for needs a request context outside any request.
     day = on.date() if on else None
-    with _pinned_today(day), current_app.test_request_context():
+    with pinned_today(day), current_app.test_request_context():
         day = today()
         emit_scheduled(day)
         outcome = send_due(day)

@@ -3,33 +3,19 @@
 from __future__ import annotations
 
 import sys
-from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import datetime
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from lms.core.clock import pinned_today
 from lms.core.clock import today as clock_today
 
 
 @click.group("reminders", help="Email overdue reminders and tutors' weekly digests.")
 def reminders_group() -> None:
     pass
-
-
-@contextmanager
-def _pinned_today(on: date | None):
-    """Pin the app's date for the run, so the plugins' task statuses use `--today`."""
-    if on is None:
-        yield
-        return
-    before = current_app.config.get("TODAY")
-    current_app.config["TODAY"] = on
-    try:
-        yield
-    finally:
-        current_app.config["TODAY"] = before
 
 
 @reminders_group.command("send")
@@ -55,7 +41,7 @@ def send_command(dry_run: bool, on: datetime | None) -> None:
     outcome = {sending.OVERDUE: 0, sending.DIGEST: 0}
     planned: list[sending.Reminder] = []
     # Task links are built with url_for, which needs a request outside any request.
-    with _pinned_today(day), current_app.test_request_context():
+    with pinned_today(day), current_app.test_request_context():
         day = clock_today()
         members = sending.candidates(day)
         with click.progressbar(members, label="Checking members", file=sys.stderr) as progress:
