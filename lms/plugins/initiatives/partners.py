@@ -30,6 +30,7 @@ from lms.core.links import external_url
 from lms.core.models import Cohort, Membership, User, utcnow
 from lms.core.validation import email_problem
 from lms.extensions import db
+from lms.plugins.initiatives import notices
 from lms.plugins.initiatives.models import (
     Initiative,
     Partner,
@@ -268,6 +269,7 @@ def add_comment(partner: Partner, body: str) -> PartnerComment:
     comment = PartnerComment(partner_id=partner.id, body=body)
     db.session.add(comment)
     db.session.flush()
+    notices.partner_said(partner, "commented on your change initiative")
     return comment
 
 
@@ -300,6 +302,7 @@ def save_view(partner: Partner, update: Update, rung: int | None, what_changed: 
         db.session.add(view)
     view.rung, view.what_changed = rung, what_changed
     db.session.flush()
+    notices.partner_said(partner, "gave their view of an update", f"partner-view-{view.id}")
     return view
 
 

@@ -106,6 +106,12 @@ def test_a_partner_signs_in_by_link_comments_and_gives_their_view(
     assert "How much say people had: you and your partners" in mine
     assert "4. Consultation" in mine and "5. Placation" in mine and "Now I advise." in mine
     assert "Carers want evening slots." in mine and "Sam Carer" in mine
+    # And is told: one notification for the view (changed once), one for the comment.
+    news = client.get("/notifications")
+    assert news.status_code == 200
+    told = news.get_data(as_text=True)
+    assert told.count("Sam Carer, your partner, gave their view of an update") == 1
+    assert told.count("Sam Carer, your partner, commented on your change initiative") == 1
     # The tutor follows the initiative but partners write for the trainee only.
     sign_in(world.tutor_a.user)
     tutors = client.get(world.url(f"/{initiative.id}"))
