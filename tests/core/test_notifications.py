@@ -8,7 +8,6 @@ import re
 from datetime import date
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from lms.core.models import Membership
@@ -16,20 +15,14 @@ from lms.core.notification_models import Notification, NotificationEmail
 from lms.core.privacy import erase_user
 from lms.extensions import db
 from tests.plugins.reflections.conftest import answers, editor
-from tests.plugins.reminders.conftest import Mailbox, free_port
+
+# The reminders tests' SMTP server (aiosmtpd), shared rather than written again.
+from tests.plugins.reminders import conftest as reminders
+from tests.plugins.reminders.conftest import Mailbox
+
+smtp_server = reminders.smtp_server
 
 TODAY = date(2026, 10, 1)  # week 4 of a cohort that started on 7 September
-
-
-@pytest.fixture
-def smtp_server():
-    mailbox = Mailbox()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    try:
-        yield mailbox, controller.port
-    finally:
-        controller.stop()
 
 
 @pytest.fixture
